@@ -13,8 +13,10 @@ const (
 	// accept. The matrix at n = 4000 takes 128 MB, and DenseEigen holds
 	// about three such arrays at once (the matrix, the factorization's
 	// working copy and the eigenvectors), near 400 MB; it also costs n
-	// products with the operator and O(n^3) flops. Larger operators are
-	// for Lanczos.
+	// products with the operator and O(n^3) flops. With pure-Go gonum on
+	// one core the eigenvectors take about 1.3 s at n = 512, so minutes
+	// at n = 4000; DenseValues, without vectors, is about ten times
+	// faster. Larger operators are for Lanczos.
 	MaxDenseDim = 4000
 
 	// DenseSymTol is the largest asymmetry DenseMatrix accepts, relative
@@ -89,6 +91,21 @@ func DenseEigen(a Operator) ([]float64, *mat.Dense, error) {
 	vecs := new(mat.Dense)
 	eig.VectorsTo(vecs)
 	return eig.Values(nil), vecs, nil
+}
+
+// DenseValues returns all eigenvalues of the operator a in ascending
+// order, from DenseMatrix and mat.EigenSym without eigenvectors, which
+// is about ten times faster than DenseEigen.
+func DenseValues(a Operator) ([]float64, error) {
+	s, err := DenseMatrix(a)
+	if err != nil {
+		return nil, err
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(s, false) {
+		return nil, errors.New("sharpness: dense symmetric eigendecomposition failed")
+	}
+	return eig.Values(nil), nil
 }
 
 // checkDenseDim reports whether n fits the dense path.

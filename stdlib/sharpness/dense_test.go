@@ -23,6 +23,15 @@ func TestDenseEigenKnown(t *testing.T) {
 			t.Errorf("value %d = %.15g, want %g", i, got[i], v)
 		}
 	}
+	only, err := DenseValues(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if math.Abs(only[i]-got[i]) > 1e-13*7 {
+			t.Errorf("DenseValues[%d] = %.15g, DenseEigen %.15g", i, only[i], got[i])
+		}
+	}
 	// A V = V diag(values).
 	var av, vd mat.Dense
 	av.Mul(op.a, vecs)
@@ -139,7 +148,7 @@ func TestLanczosSparseDense(t *testing.T) {
 	// The benchmark operator, checked against the dense reference at a
 	// size the dense path affords.
 	op := newSparse(600, 8, 61)
-	vals, _, err := DenseEigen(op)
+	vals, err := DenseValues(op)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,6 +217,15 @@ func BenchmarkDensity4096(b *testing.B) {
 	op := newSparse(4096, 8, 65)
 	for b.Loop() {
 		if _, err := Density(context.Background(), op, &DensitySettings{Probes: 4}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDenseValues512(b *testing.B) {
+	op := newSparse(512, 8, 66)
+	for b.Loop() {
+		if _, err := DenseValues(op); err != nil {
 			b.Fatal(err)
 		}
 	}
