@@ -156,8 +156,8 @@ func (e *NotConvergedError) Error() string {
 // with the Lanczos method and full reorthogonalization, given s (nil
 // means defaults). Every new basis vector is orthogonalized twice against
 // the whole basis, which keeps the basis orthonormal to working precision
-// (Parlett, The Symmetric Eigenvalue Problem, 1980, sec. 6.9: "twice is
-// enough"), so no spurious copies of converged Ritz values appear.
+// (Kahan's "twice is enough", in Parlett, The Symmetric Eigenvalue
+// Problem, 1980), so no spurious copies of converged Ritz values appear.
 //
 // Ritz pairs come from the eigendecomposition of the tridiagonal matrix
 // T_j. The run stops when the residual bound |beta_j e_j^T y| of each
