@@ -163,7 +163,7 @@ func sharpnessOf(ctx context.Context, path string, scale, minTol float64, dense 
 		rep.Sharpness = res.Values[0]
 	}
 	if dense {
-		vals, _, err := sharpness.DenseEigen(n.At())
+		vals, err := sharpness.DenseValues(n.At())
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
