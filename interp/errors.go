@@ -304,7 +304,10 @@ func (h *Host) runtimeError(err error, name string) error {
 		return &ExitError{Code: int(c)}
 	}
 	for i := range frames {
-		frames[i].Pos = fixPos(frames[i].Pos, name, h.prefix)
+		if frames[i].Pos.Filename != name {
+			frames[i].Pos = fixPos(frames[i].Pos, name, h.prefix)
+		}
+		frames[i].Pos = h.snapToStmt(frames[i].Pos)
 	}
 	e := &Error{Kind: RuntimePanic, Value: p.Value, Trace: frames, Err: err, Pos: token.Position{Filename: name}}
 	if ie, ok := p.Value.(*Error); ok {
@@ -377,3 +380,36 @@ func (t *traceWriter) take() []Frame {
 
 // reset forgets the frames kept so far.
 func (t *traceWriter) reset() { t.take() }
+
+// snapToStmt moves p, which yaegi puts at the first node it executes in a
+// function, to the start of the statement holding that node, when p is in
+// the file being run.
+func (h *Host) snapToStmt(p token.Position) token.Position {
+	f, fset := h.file, h.yi.FileSet()
+	if f == nil || p.Line < 1 {
+		return p
+	}
+	tf := fset.File(f.Pos())
+	if tf == nil || tf.Name() != p.Filename || p.Line > tf.LineCount() {
+		return p
+	}
+	pos := tf.LineStart(p.Line) + token.Pos(p.Column-1)
+	var best ast.Stmt
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n == nil || pos < n.Pos() || pos >= n.End() {
+			return false
+		}
+		if s, ok := n.(ast.Stmt); ok {
+			if _, block := s.(*ast.BlockStmt); !block {
+				best = s
+			}
+		}
+		return true
+	})
+	if best == nil {
+		return p
+	}
+	q := fset.Position(best.Pos())
+	q.Offset = 0
+	return q
+}

@@ -15,7 +15,8 @@ type edit struct {
 
 // guardGoStmts rewrites the go statements of f, parsed from src, so that a
 // panic in the goroutine is recovered and reported to the host. A function
-// literal gets a deferred recover as its first statement; a call without
+// literal gets, as its first statements, a call telling the host it runs
+// and a deferred recover; a call without
 // arguments is wrapped in a function literal that has one. Other go
 // statements are left alone: moving their arguments into a closure would
 // change when those are evaluated. The edits stay on their lines, so line
@@ -30,7 +31,7 @@ func guardGoStmts(fset *token.FileSet, f *ast.File, src []byte, prefix int, name
 			return true
 		}
 		p := fixPos(fset.Position(g.Pos()), name, prefix)
-		deferred := fmt.Sprintf("defer func() { %s.Report(%q, recover()) }(); ", guardName, p.String())
+		deferred := fmt.Sprintf("%[1]s.Enter(); defer func() { %[1]s.Report(%[2]q, recover()) }(); ", guardName, p.String())
 		switch fn := g.Call.Fun.(type) {
 		case *ast.FuncLit:
 			at := off(fn.Body.Lbrace) + 1

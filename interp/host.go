@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	yaegi "github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -69,7 +71,11 @@ type Host struct {
 
 	mu       sync.Mutex
 	goPanics []*Error
+	// active counts the guarded goroutines running.
+	active atomic.Int64
 
+	// file is the script being run, to locate panics in.
+	file *ast.File
 	// imported is set once ImportLibrary has run.
 	imported bool
 	// guarded is set once the guard package is imported for Eval.
@@ -128,7 +134,10 @@ func New(opts Options) (*Host, error) {
 		}
 	}
 	host := yaegi.Exports{
-		guardPath + "/guard": {"Report": reflect.ValueOf(h.reportGoPanic)},
+		guardPath + "/guard": {
+			"Enter":  reflect.ValueOf(h.enterGo),
+			"Report": reflect.ValueOf(h.reportGoPanic),
+		},
 	}
 	if !opts.Unrestricted {
 		host["os/os"] = map[string]reflect.Value{"Exit": reflect.ValueOf(exit)}
@@ -173,6 +182,8 @@ func (h *Host) Run(ctx context.Context, name string, src []byte) error {
 		}
 	}
 	h.declare(f)
+	h.file = f
+	defer func() { h.file = nil }()
 
 	prog, err := h.compileAST(f)
 	if err != nil {
@@ -182,6 +193,7 @@ func (h *Host) Run(ctx context.Context, name string, src []byte) error {
 	if err != nil {
 		return err
 	}
+	h.settle()
 	return h.takeGoPanic()
 }
 
@@ -493,14 +505,35 @@ func (h *Host) Members(importPath string) []string {
 // of its import path, as yaegi assumes.
 func pkgName(importPath string) string { return path.Base(importPath) }
 
+// settleTime is how long Run waits, after main returns, for guarded
+// goroutines still running: long enough for one that is unwinding a panic
+// through its deferred calls to reach the guard, short enough not to delay
+// a script that leaves goroutines blocked.
+const settleTime = 50 * time.Millisecond
+
+// settle waits up to settleTime for the guarded goroutines to end.
+func (h *Host) settle() {
+	deadline := time.Now().Add(settleTime)
+	for h.active.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// enterGo is called by a rewritten goroutine when it starts.
+func (h *Host) enterGo() { h.active.Add(1) }
+
 // reportGoPanic is called, through the guard package, by rewritten go
 // statements with the position of the statement and the recovered value.
 func (h *Host) reportGoPanic(pos string, r any) {
+	defer h.active.Add(-1)
 	if r == nil {
 		return
 	}
 	e := &Error{Kind: GoroutinePanic, Pos: parsePos(pos), Value: r, Msg: "panic in goroutine: " + panicText(r)}
 	if fr := h.trace.take(); len(fr) > 0 {
+		for i := range fr {
+			fr[i].Pos = h.snapToStmt(fr[i].Pos)
+		}
 		e.Func, e.Trace = fr[0].Func, fr
 		e.Msg += " (in " + fr[0].Func + " at " + fr[0].Pos.String() + ")"
 	}

@@ -20,6 +20,6 @@ func main() {
 }
 
 // Error:
-// goroutine_call.go:16:2: panic in goroutine: worker failed (in main.worker at goroutine_call.go:11:8)
+// goroutine_call.go:16:2: panic in goroutine: worker failed (in main.worker at goroutine_call.go:11:2)
 // Output:
 // main goes on

@@ -12,4 +12,4 @@ func main() {
 }
 
 // Error:
-// panic_core.go:9:7: panic in main.main: dmf: SetParams with 3 values, need 8
+// panic_core.go:9:2: panic in main.main: dmf: SetParams with 3 values, need 8

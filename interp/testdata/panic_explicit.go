@@ -13,4 +13,4 @@ func check(err error) {
 }
 
 // Error:
-// panic_explicit.go:10:5: panic in main.check: diverged at step 12
+// panic_explicit.go:10:2: panic in main.check: diverged at step 12

@@ -10,4 +10,4 @@ func main() {
 }
 
 // Error:
-// panic_gonum.go:6:7: panic in main.main: mat: dimension mismatch
+// panic_gonum.go:6:2: panic in main.main: mat: dimension mismatch
