@@ -278,6 +278,7 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 	if edited, changed := guardGoStmts(in.fset, in.file, []byte(in.wrapped), in.prefix, name, false); changed {
 		src = string(edited[in.prefix : len(edited)-len(in.suffix)])
 	}
+	src = in.lead + src
 	h.declare(in.file)
 	res.Expr = in.showLast()
 	h.prefix = in.prefix
@@ -329,7 +330,10 @@ type input struct {
 	prefix int
 	suffix string
 	stmts  bool
-	err    error
+	// lead is put before the source handed to yaegi, so that yaegi
+	// wraps it as statements.
+	lead string
+	err  error
 }
 
 // Wrappers yaegi puts around incremental input.
@@ -343,33 +347,35 @@ const (
 // package or a function body, on a file set of its own.
 func parseInput(src string) (input, error) {
 	tok := firstToken(src)
-	in := wrapInput(src, tok != token.PACKAGE && tok != token.CONST && tok != token.FUNC &&
-		tok != token.IMPORT && tok != token.TYPE && tok != token.VAR)
-	in.file, in.err = parser.ParseFile(in.fset, "", in.wrapped, parser.ParseComments)
-	if in.err != nil && tok == token.FUNC {
-		// Like yaegi, retry a leading func as a statement: a function
-		// literal called at top level.
-		st := wrapInput(src, true)
-		if st.file, st.err = parser.ParseFile(st.fset, "", st.wrapped, parser.ParseComments); st.err == nil {
-			return st, nil
-		}
+	decl := tok == token.PACKAGE || tok == token.CONST || tok == token.FUNC ||
+		tok == token.IMPORT || tok == token.TYPE || tok == token.VAR
+	in := wrapInput(src, !decl, "")
+	if in.err == nil || !decl || tok == token.PACKAGE || tok == token.IMPORT {
+		return in, in.err
+	}
+	// Input such as "var a []int; a[0] = 1" or a called function literal
+	// is statements after all; a leading semicolon makes yaegi take it as
+	// statements too.
+	if st := wrapInput(src, true, ";"); st.err == nil {
+		return st, nil
 	}
 	return in, in.err
 }
 
-// wrapInput wraps src as statements in a function body or as
-// declarations.
-func wrapInput(src string, stmts bool) input {
-	in := input{fset: token.NewFileSet(), stmts: stmts}
+// wrapInput wraps src, after lead, as statements in a function body or as
+// declarations, and parses it.
+func wrapInput(src string, stmts bool, lead string) input {
+	in := input{fset: token.NewFileSet(), stmts: stmts, lead: lead}
 	switch {
 	case firstToken(src) == token.PACKAGE:
 		in.wrapped = src
 	case stmts:
-		in.prefix, in.suffix = len(stmtPrefix), stmtSuffix
-		in.wrapped = stmtPrefix + src + stmtSuffix
+		in.prefix, in.suffix = len(stmtPrefix)+len(lead), stmtSuffix
+		in.wrapped = stmtPrefix + lead + src + stmtSuffix
 	default:
 		in.prefix, in.wrapped = len(declPrefix), declPrefix+src
 	}
+	in.file, in.err = parser.ParseFile(in.fset, "", in.wrapped, parser.ParseComments)
 	return in
 }
 
