@@ -26,6 +26,7 @@ func (p *Point) DenseHessian() (*mat.SymDense, error) {
 	if np > MaxDenseParams {
 		return nil, fmt.Errorf("dmf: dense Hessian of %d parameters exceeds the limit of %d; use matrix-free products", np, MaxDenseParams)
 	}
+	p.residualProducts()
 	L := n.Depth()
 	d := n.widths
 	off := make([]int, L+2)

@@ -21,8 +21,11 @@ type Point struct {
 	// suf[k] = W_{L:k} (d_L x d_{k-1}) for k = 1..L; suf[L+1] is nil.
 	suf []*mat.Dense
 	res *mat.Dense
-	// rb[i] = R B_i^T (d_L x d_{i-1}), i = 1..L.
+	// rb[i] = R B_i^T (d_L x d_{i-1}), i = 1..L, valid when rbOK. It is
+	// formed on first use: the exact sharpness at a minimizer, where R
+	// is zero, never needs it.
 	rb   []*mat.Dense
+	rbOK bool
 	loss float64
 
 	// Scratch for MulVec: db[i] = dB_i (d_{i-1} x d_0), da[i] = dA_i
@@ -68,15 +71,24 @@ func (p *Point) Update() {
 		p.suf[k].Mul(p.suf[k+1], n.layers[k-1])
 	}
 	p.res.Sub(p.pre[L], n.target)
-	for i := 1; i <= L; i++ {
+	p.rbOK = false
+	r := mat.Norm(p.res, 2)
+	p.loss = n.scale * r * r
+}
+
+// residualProducts makes rb current.
+func (p *Point) residualProducts() {
+	if p.rbOK {
+		return
+	}
+	for i := 1; i <= p.net.Depth(); i++ {
 		if b := p.pre[i-1]; b == nil {
 			p.rb[i].Copy(p.res)
 		} else {
 			p.rb[i].Mul(p.res, b.T())
 		}
 	}
-	r := mat.Norm(p.res, 2)
-	p.loss = n.scale * r * r
+	p.rbOK = true
 }
 
 // Loss returns the loss at the point.
@@ -118,6 +130,7 @@ func (p *Point) Grad(dst []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(n.params))
 	}
+	p.residualProducts()
 	L := n.Depth()
 	f := 2 * n.scale
 	for i := 1; i <= L; i++ {
@@ -173,6 +186,7 @@ func (p *Point) MulVec(dst, v []float64) {
 		panic(fmt.Sprintf("dmf: HVP with lengths %d and %d, need %d", len(dst), len(v), len(n.params)))
 	}
 	p.scratch()
+	p.residualProducts()
 	L := n.Depth()
 	off := 0
 	for i := 1; i <= L; i++ {
