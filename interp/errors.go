@@ -14,6 +14,9 @@ import (
 	"sync"
 
 	yaegi "github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+	"github.com/traefik/yaegi/stdlib/unsafe"
 
 	"github.com/basinlab/basin/stdlib/symbols"
 )
@@ -114,6 +117,10 @@ var (
 	// noSymbol is yaegi's message for a missing member of a compiled
 	// package.
 	noSymbol = regexp.MustCompile(`^package (\S+) "([^"]+)" has no symbol (\S+)$`)
+	// posOnly matches a position alone.
+	posOnly = regexp.MustCompile(`^(?:(.*):)?(\d+):(\d+)$`)
+	// noSource is yaegi's message for an import it has no symbols for.
+	noSource = regexp.MustCompile(`^import "([^"]+)" error: unable to find source related to`)
 	// undefined is the message for an unknown identifier.
 	undefined = regexp.MustCompile(`^undefined: (\S+)$`)
 	// traceLine is what yaegi writes to the interpreter's stderr for
@@ -121,20 +128,15 @@ var (
 	traceLine = regexp.MustCompile(`^(?:(.+):)?(\d+):(\d+): panic: (.+)\(\.\.\.\)\n$`)
 )
 
-// parsePos parses "file:line:col".
+// parsePos parses "file:line:col" or "line:col".
 func parsePos(s string) token.Position {
-	var p token.Position
-	i := strings.LastIndexByte(s, ':')
-	if i < 0 {
+	m := posOnly.FindStringSubmatch(s)
+	if m == nil {
 		return token.Position{Filename: s}
 	}
-	p.Column, _ = strconv.Atoi(s[i+1:])
-	s = s[:i]
-	if i = strings.LastIndexByte(s, ':'); i >= 0 {
-		p.Line, _ = strconv.Atoi(s[i+1:])
-		p.Filename = s[:i]
-	}
-	return p
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	return token.Position{Filename: m[1], Line: line, Column: col}
 }
 
 // fixPos gives p the name of the input and removes the wrapper's width from
@@ -183,6 +185,12 @@ func (h *Host) compileError(err error, f *ast.File, name string, prefix int) err
 
 // explain rewrites messages about unknown names, adding a near match.
 func (h *Host) explain(msg string, f *ast.File) string {
+	if m := noSource.FindStringSubmatch(msg); m != nil {
+		if !h.opts.Unrestricted && privileged(m[1]) {
+			return fmt.Sprintf("package %s is only available with --unrestricted", m[1])
+		}
+		return fmt.Sprintf("package %s is not available to scripts, which can import Go's standard library, gonum.org/v1/gonum/mat and basin's stdlib packages", m[1])
+	}
 	if m := noSymbol.FindStringSubmatch(msg); m != nil {
 		pkg, path, sym := m[1], m[2], m[3]
 		msg = "undefined: " + pkg + "." + sym
@@ -202,6 +210,18 @@ func (h *Host) explain(msg string, f *ast.File) string {
 		}
 	}
 	return msg
+}
+
+// privileged reports whether the package at importPath is only loaded for
+// unrestricted scripts.
+func privileged(importPath string) bool {
+	key := importPath + "/" + pkgName(importPath)
+	for _, set := range []yaegi.Exports{unrestricted.Symbols, syscall.Symbols, unsafe.Symbols} {
+		if _, ok := set[key]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates returns the names an identifier could have meant: the
