@@ -1,0 +1,254 @@
+package record
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/basinlab/basin/stdlib/dmf"
+	"github.com/basinlab/basin/stdlib/optim"
+	"github.com/basinlab/basin/stdlib/sharpness"
+	"gonum.org/v1/gonum/floats"
+)
+
+// DefaultTrackTol is the Lanczos residual tolerance, relative to the
+// eigenvalue, of tracked sharpness. For a simple top eigenvalue the
+// error is about residual^2/gap, so 1e-6 gives about twelve digits when
+// the gap is a fraction of the value, at a few products per record with
+// a warm start.
+const DefaultTrackTol = 1e-6
+
+// Options selects what a Tracker records. A nil *Options means
+// sharpness, exact value and balance at every recorded step.
+type Options struct {
+	// NoSharpness, NoExact and NoBalance turn off the Lanczos sharpness,
+	// the exact at-minimizer value and the balance measures.
+	NoSharpness, NoExact, NoBalance bool
+	// Tol is the Lanczos tolerance; 0 means DefaultTrackTol.
+	Tol float64
+	// MinimizerTol is the relative residual below which a point counts
+	// as a minimizer for the exact value; 0 means
+	// sharpness.DefaultMinimizerTol.
+	MinimizerTol float64
+	// Context bounds the eigenvalue computations; nil means
+	// context.Background.
+	Context context.Context
+}
+
+// Record is the state of a run at one step. Values that were not
+// computed are NaN (floats) or nil (slices).
+type Record struct {
+	// Step is the optimizer step.
+	Step int
+	// Loss and GradNorm are the loss and the Euclidean gradient norm.
+	Loss, GradNorm float64
+	// Sharpness is the largest Hessian eigenvalue, MatVecs the
+	// Hessian-vector products it took.
+	Sharpness float64
+	MatVecs   int
+	// Preconditioned is the largest eigenvalue of D^{1/2} H D^{1/2} for
+	// an optimizer with a diagonal preconditioner D.
+	Preconditioned float64
+	// Exact is the exact sharpness, set only at a minimizer.
+	Exact float64
+	// Residual is the relative residual ||W_{L:1} - M||_F/||M||_F.
+	Residual float64
+	// Distance is the Euclidean distance of the parameters from those
+	// at the tracker's creation.
+	Distance float64
+	// C, Spectral and Frobenius hold c_i, ||W_i||_2 and ||W_i||_F; Gaps
+	// holds ||W_{i+1}^T W_{i+1} - W_i W_i^T||_F (see dmf.Balance).
+	C, Spectral, Frobenius, Gaps []float64
+}
+
+// MaxGap returns the largest balancedness gap, or NaN without gaps.
+func (r Record) MaxGap() float64 {
+	if len(r.Gaps) == 0 {
+		return math.NaN()
+	}
+	return floats.Max(r.Gaps)
+}
+
+// Tracker records a run of an optimizer on a network. Its Hook method is
+// an optim.Hook. A Tracker is not safe for concurrent use.
+type Tracker struct {
+	net   *dmf.Net
+	opt   optim.Optimizer
+	o     Options
+	start []float64
+	recs  []Record
+
+	pt       *dmf.Point
+	top      []float64
+	ptop     []float64
+	pre      *precond
+	lastStep int
+}
+
+// NewTracker returns a tracker of net, trained by opt (nil when unknown,
+// which leaves out the threshold and the preconditioned sharpness),
+// with options o. The distance is measured from net's parameters now.
+func NewTracker(net *dmf.Net, opt optim.Optimizer, o *Options) *Tracker {
+	t := &Tracker{net: net, opt: opt, start: append([]float64(nil), net.Params()...), lastStep: -1}
+	if o != nil {
+		t.o = *o
+	}
+	if t.o.Tol == 0 {
+		t.o.Tol = DefaultTrackTol
+	}
+	if t.o.Context == nil {
+		t.o.Context = context.Background()
+	}
+	return t
+}
+
+// Hook records the step; use it as optim.Settings.Hook, alone or in an
+// optim.Chain, whose Every sets the period (Run also calls it for the
+// final step). It returns an error when an eigenvalue computation fails
+// for a reason other than reaching its iteration cap, which keeps the
+// estimate.
+func (t *Tracker) Hook(step int, loss float64, grad []float64) error {
+	return t.Observe(step, loss, floats.Norm(grad, 2))
+}
+
+// Observe records the network's current state as step, with the given
+// loss and gradient norm, for states outside a run such as the final one
+// of a diverged run. A second record of the step just recorded is
+// ignored.
+func (t *Tracker) Observe(step int, loss, gradNorm float64) error {
+	if step == t.lastStep {
+		return nil
+	}
+	n := t.net
+	r := Record{
+		Step: step, Loss: loss, GradNorm: gradNorm,
+		Sharpness: math.NaN(), Preconditioned: math.NaN(), Exact: math.NaN(),
+		Residual: n.RelativeResidual(),
+		Distance: floats.Distance(n.Params(), t.start, 2),
+	}
+	if !n.IsFinite() {
+		t.add(r)
+		return nil
+	}
+	if !t.o.NoSharpness {
+		if err := t.sharpness(&r); err != nil {
+			return err
+		}
+	}
+	if !t.o.NoExact {
+		tol := t.o.MinimizerTol
+		if tol == 0 {
+			tol = sharpness.DefaultMinimizerTol
+		}
+		if r.Residual <= tol {
+			ex, err := sharpness.AtMinimizer(t.o.Context, n, tol)
+			if err != nil {
+				return fmt.Errorf("record: exact sharpness at step %d: %w", step, err)
+			}
+			r.Exact = ex.Value
+		}
+	}
+	if !t.o.NoBalance {
+		b := n.Balance()
+		r.C, r.Spectral, r.Frobenius, r.Gaps = b.C, b.Spectral, b.Frobenius, b.Gaps
+	}
+	t.add(r)
+	return nil
+}
+
+func (t *Tracker) add(r Record) {
+	t.recs = append(t.recs, r)
+	t.lastStep = r.Step
+}
+
+// sharpness fills in the Lanczos values, warm-started.
+func (t *Tracker) sharpness(r *Record) error {
+	if t.pt == nil {
+		t.pt = t.net.At()
+	} else {
+		t.pt.Update()
+	}
+	v, vec, mv, err := t.top1(t.pt, t.top)
+	if err != nil {
+		return fmt.Errorf("record: sharpness at step %d: %w", r.Step, err)
+	}
+	r.Sharpness, r.MatVecs, t.top = v, mv, vec
+
+	p, ok := t.opt.(optim.Preconditioner)
+	if !ok {
+		return nil
+	}
+	if t.pre == nil {
+		t.pre = &precond{h: t.pt}
+	}
+	t.pre.d = p.Preconditioner(t.pre.d)
+	if t.pre.d == nil {
+		return nil
+	}
+	t.pre.prepare()
+	v, vec, mv, err = t.top1(t.pre, t.ptop)
+	if err != nil {
+		return fmt.Errorf("record: preconditioned sharpness at step %d: %w", r.Step, err)
+	}
+	r.Preconditioned, t.ptop = v, vec
+	r.MatVecs += mv
+	return nil
+}
+
+func (t *Tracker) top1(op sharpness.Operator, start []float64) (float64, []float64, int, error) {
+	res, err := sharpness.Lanczos(t.o.Context, op, &sharpness.LanczosSettings{Tol: t.o.Tol, Start: start})
+	var nc *sharpness.NotConvergedError
+	if err != nil && !errors.As(err, &nc) {
+		return 0, nil, res.MatVecs, err
+	}
+	if len(res.Values) == 0 {
+		return math.NaN(), nil, res.MatVecs, nil
+	}
+	return res.Values[0], res.Vectors[0], res.MatVecs, nil
+}
+
+// Records returns the records so far, oldest first. The slice is the
+// tracker's own; do not modify it.
+func (t *Tracker) Records() []Record { return t.recs }
+
+// Last returns the latest record, or a zero Record with Step -1 when
+// there is none.
+func (t *Tracker) Last() Record {
+	if len(t.recs) == 0 {
+		return Record{Step: -1}
+	}
+	return t.recs[len(t.recs)-1]
+}
+
+// Optimizer returns the optimizer given to NewTracker.
+func (t *Tracker) Optimizer() optim.Optimizer { return t.opt }
+
+// precond is the operator D^{1/2} H D^{1/2} for a positive diagonal D,
+// symmetric and similar to D H.
+type precond struct {
+	h        sharpness.Operator
+	d, sq, u []float64
+}
+
+func (p *precond) prepare() {
+	if len(p.sq) != len(p.d) {
+		p.sq = make([]float64, len(p.d))
+		p.u = make([]float64, len(p.d))
+	}
+	for k, v := range p.d {
+		p.sq[k] = math.Sqrt(v)
+	}
+}
+
+func (p *precond) Dim() int { return p.h.Dim() }
+
+func (p *precond) MulVec(dst, x []float64) {
+	for k, v := range x {
+		p.u[k] = p.sq[k] * v
+	}
+	p.h.MulVec(dst, p.u)
+	for k := range dst {
+		dst[k] *= p.sq[k]
+	}
+}
