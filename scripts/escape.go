@@ -59,7 +59,9 @@ const (
 
 func main() {
 	out := flag.String("out", "escape-out", "directory for the CSV files, plots, NPZ snapshots and summary.json")
-	flag.Parse()
+	// Parse os.Args as the script sees it: under the interpreter the
+	// compiled flag.Parse would read the host's own arguments.
+	flag.CommandLine.Parse(os.Args[1:])
 	t0 := time.Now()
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "escape:", err)
@@ -107,11 +109,20 @@ func run(out string) error {
 		eps := math.Pow(10, float64(e))
 		n := start.Perturb(eps, dir)
 		watch := record.NewEscapeWatch(n, start.Params(), delta, false)
-		hook := watch.Hook
 		last := e == epsLast
 		if last {
 			tracker = record.NewTracker(n, gd, nil)
-			hook = optim.Chain(watch.Hook, tracker.Hook)
+		}
+		// Closures rather than method values: the interpreter does not
+		// convert a method value of a library type to optim.Hook.
+		hook := func(step int, loss float64, g []float64) error {
+			if err := watch.Hook(step, loss, g); err != nil {
+				return err
+			}
+			if last {
+				return tracker.Hook(step, loss, g)
+			}
+			return nil
 		}
 		res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: maxSteps, LossTol: lossTol, Hook: hook})
 		if err != nil {
@@ -149,7 +160,13 @@ func run(out string) error {
 	cn := start.Perturb(controlEps, dir)
 	cw := record.NewEscapeWatch(cn, start.Params(), delta, false)
 	ctr := record.NewTracker(cn, &optim.GD{Eta: ceta}, &record.Options{NoBalance: true})
-	cres, err := optim.Run(ctx, cn, &optim.GD{Eta: ceta}, &optim.Settings{Steps: 2000, Every: 10, Hook: optim.Chain(cw.Hook, ctr.Hook)})
+	cres, err := optim.Run(ctx, cn, &optim.GD{Eta: ceta}, &optim.Settings{Steps: 2000, Every: 10,
+		Hook: func(step int, loss float64, g []float64) error {
+			if err := cw.Hook(step, loss, g); err != nil {
+				return err
+			}
+			return ctr.Hook(step, loss, g)
+		}})
 	if err != nil {
 		return err
 	}
