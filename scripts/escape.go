@@ -58,10 +58,11 @@ const (
 )
 
 func main() {
-	out := flag.String("out", "escape-out", "directory for the CSV files, plots, NPZ snapshots and summary.json")
-	// Parse os.Args as the script sees it: under the interpreter the
-	// compiled flag.Parse would read the host's own arguments.
-	flag.CommandLine.Parse(os.Args[1:])
+	// A flag set of its own, parsing os.Args as the script sees it, so
+	// that compiled and interpreted runs read the same arguments.
+	fs := flag.NewFlagSet("escape", flag.ExitOnError)
+	out := fs.String("out", "escape-out", "directory for the CSV files, plots, NPZ snapshots and summary.json")
+	fs.Parse(os.Args[1:])
 	t0 := time.Now()
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "escape:", err)
