@@ -242,3 +242,36 @@ func ExampleBalanced() {
 	fmt.Printf("minimizer %v, c = %.4f %.4f, sigma_1^(1/2) = %.4f\n", n.Loss() < 1e-20, b.C[0], b.C[1], b.Flat)
 	// Output: minimizer true, c = 2.0000 2.0000, sigma_1^(1/2) = 2.0000
 }
+
+// TestGradMatchesPoint checks the backpropagation gradient of Net.Grad
+// against Point.Grad, computed from cached prefix and suffix products, on
+// shapes that exercise the small kernels (widths not divisible by four)
+// and blas64.Gemm (widths above smallDim), with loss scales 1/2 and 1.
+func TestGradMatchesPoint(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		widths []int
+		scale  float64
+	}{
+		{"depth 1", []int{3, 5}, 0.5},
+		{"depth 2 rectangular", []int{3, 7, 2}, 0.5},
+		{"depth 4 odd widths", []int{5, 6, 7, 3, 9}, 1},
+		{"depth 3 above smallDim", []int{50, 60, 3, 55}, 0.5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := offTarget(c.widths, 2)
+			n.SetScale(c.scale)
+			got, gl := n.Grad(nil)
+			p := n.At()
+			want := p.Grad(nil)
+			// The two sum the same products in different orders:
+			// rounding of order 1e-15 relative to the gradient norm.
+			if d := floats.Distance(got, want, 2) / floats.Norm(want, 2); d > 1e-13 {
+				t.Errorf("Net.Grad vs Point.Grad: relative difference %.3g", d)
+			}
+			if math.Abs(gl-p.Loss()) > 1e-13*gl {
+				t.Errorf("loss %.16g, want %.16g", gl, p.Loss())
+			}
+		})
+	}
+}

@@ -27,8 +27,8 @@ type Net struct {
 	target *mat.Dense
 	scale  float64
 
-	// pt is scratch for Loss and Grad, rebuilt in place at each call.
-	pt *Point
+	// bp is the workspace of Grad, allocated on first use.
+	bp *backprop
 }
 
 // New returns a network whose layers are copies of ws, W_1 first, with
@@ -270,17 +270,6 @@ func (n *Net) RelativeResidual() float64 {
 		return r / m
 	}
 	return r
-}
-
-// Grad stores the gradient of the loss in dst and returns the loss. A nil
-// dst is allocated; otherwise it must have length NumParams.
-func (n *Net) Grad(dst []float64) ([]float64, float64) {
-	if n.pt == nil {
-		n.pt = n.At()
-	} else {
-		n.pt.Update()
-	}
-	return n.pt.Grad(dst), n.pt.Loss()
 }
 
 // IsFinite reports whether every parameter is finite.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/basinlab/basin/stdlib/dmf"
 	"gonum.org/v1/gonum/floats"
 )
 
@@ -150,9 +149,6 @@ func Run(ctx context.Context, m Model, opt Optimizer, s *Settings) (Result, erro
 		opt.Reset()
 	}
 
-	if n, ok := m.(*dmf.Net); ok {
-		m = newNetGrad(n)
-	}
 	g := make([]float64, len(m.Params()))
 	res := Result{Loss: math.NaN(), GradNorm: math.NaN(), InitialLoss: math.NaN()}
 	for t := 0; ; t++ {

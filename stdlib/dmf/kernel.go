@@ -1,15 +1,37 @@
-package optim
+package dmf
 
-import "gonum.org/v1/gonum/blas/blas64"
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
 
-// smallDim is the largest matrix dimension for which netGrad multiplies
+// smallDim is the largest matrix dimension for which the gradient multiplies
 // with its own loops instead of blas64.Gemm. Below it the call overhead
 // and the blocking of a general Gemm cost more than the arithmetic; above
 // it Gemm wins, and an optimized BLAS, when installed, is used.
-const smallDim = 48
+const smallDim = 16
 
 func small(a, b blas64.General) bool {
 	return a.Rows <= smallDim && a.Cols <= smallDim && b.Rows <= smallDim && b.Cols <= smallDim
+}
+
+// mul sets c = op(a) op(b) for the three cases the gradient needs, with
+// the kernels below for small matrices and blas64.Gemm otherwise.
+func mul(ta, tb blas.Transpose, a, b, c blas64.General) {
+	if !small(a, b) {
+		blas64.Gemm(ta, tb, 1, a, b, 0, c)
+		return
+	}
+	switch {
+	case ta == blas.NoTrans && tb == blas.NoTrans:
+		mulNN(c, a, b)
+	case ta == blas.NoTrans && tb == blas.Trans:
+		mulNT(c, a, b)
+	case ta == blas.Trans && tb == blas.NoTrans:
+		mulTN(c, a, b)
+	default:
+		blas64.Gemm(ta, tb, 1, a, b, 0, c)
+	}
 }
 
 // The kernels below compute four entries of a row of c at a time in
