@@ -37,6 +37,20 @@ var newer = map[string]string{
 // package goes unnoticed; yaegi then crashes and the crash is reported
 // instead. prefix is the wrapper width of REPL input on line 1.
 func checkSupported(fset *token.FileSet, f *ast.File, prefix int) *Error {
+	e, _ := scan(fset, f, prefix)
+	return e
+}
+
+// suspect returns the position of the first range statement in f whose
+// range expression has a type the check could not see, the likely cause
+// when yaegi crashes compiling f.
+func suspect(fset *token.FileSet, f *ast.File, prefix int) (token.Position, bool) {
+	_, p := scan(fset, f, prefix)
+	return p, p.IsValid()
+}
+
+// scan implements checkSupported and suspect.
+func scan(fset *token.FileSet, f *ast.File, prefix int) (*Error, token.Position) {
 	info := &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Uses:  map[*ast.Ident]types.Object{},
@@ -45,6 +59,7 @@ func checkSupported(fset *token.FileSet, f *ast.File, prefix int) *Error {
 	conf.Check("main", fset, []*ast.File{f}, info)
 
 	var found *Error
+	var unknown token.Position
 	at := func(n ast.Node, msg string) {
 		p := fset.Position(n.Pos())
 		found = &Error{Kind: Unsupported, Pos: fixPos(p, p.Filename, prefix), Msg: msg}
@@ -56,7 +71,11 @@ func checkSupported(fset *token.FileSet, f *ast.File, prefix int) *Error {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
 			tv, ok := info.Types[n.X]
-			if !ok || tv.Type == nil {
+			if !ok || tv.Type == nil || tv.Type == types.Typ[types.Invalid] {
+				if !unknown.IsValid() {
+					p := fset.Position(n.X.Pos())
+					unknown = fixPos(p, p.Filename, prefix)
+				}
 				return true
 			}
 			switch u := tv.Type.Underlying().(type) {
@@ -78,5 +97,5 @@ func checkSupported(fset *token.FileSet, f *ast.File, prefix int) *Error {
 		}
 		return true
 	})
-	return found
+	return found, unknown
 }

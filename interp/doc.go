@@ -23,9 +23,11 @@
 // yields an *ExitError.
 //
 // yaegi records, for a panic, only the interpreted functions it unwound and
-// the position of the first statement of each, not the statement that
-// panicked; Error.Pos is therefore the start of the innermost interpreted
-// function, and Error.Func names it.
+// a position near the start of each, not the statement that panicked.
+// Error.Pos is therefore the first statement of the innermost interpreted
+// function, Error.Func names that function, and Error.Trace lists the
+// functions unwound. When yaegi crashes compiling a file, Error.Pos points
+// at the range statement the pre-check could not type, if there is one.
 //
 // A panic in a goroutine would end the process. The host rewrites
 // "go func(...) {...}(...)" and "go f()" statements so that such a panic is

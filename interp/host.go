@@ -187,6 +187,13 @@ func (h *Host) Run(ctx context.Context, name string, src []byte) error {
 
 	prog, err := h.compileAST(f)
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Kind == InternalError {
+			if p, ok := suspect(fset, f, 0); ok {
+				e.Pos = p
+				e.Msg += "; the range statement here is the likely cause if it ranges over an integer or a function"
+			}
+		}
 		return h.compileError(err, f, name, 0)
 	}
 	_, err = h.execute(ctx, prog, name)
