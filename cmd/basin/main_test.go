@@ -185,16 +185,40 @@ func TestVersion(t *testing.T) {
 }
 
 func TestPipedREPL(t *testing.T) {
-	in := "x := 20\nfunc double(v int) int {\n\treturn 2 * v\n}\ndouble(x) + 2\n:type x\nnosuch\n\"after error\"\n"
+	in := strings.Join([]string{
+		"x := 20",
+		"func double(v int) int {",
+		"\treturn 2 * v",
+		"}",
+		"double(x) + 2",
+		":type x",
+		"nosuch",
+		":time x * 3",
+		":reset",
+		"x",
+		`"after reset"`,
+		":quit",
+		`"not reached"`,
+	}, "\n") + "\n"
 	out, errOut, code := basin(t, in, "repl")
-	want := "42 (int)\nint\n\"after error\" (string)\n"
-	if out != want {
-		t.Errorf("stdout %q, want %q", out, want)
+	lines := strings.Split(out, "\n")
+	want := []string{"42 (int)", "int", "60 (int)", "time: ", `"after reset" (string)`, ""}
+	if len(lines) != len(want) {
+		t.Fatalf("stdout %q, want lines starting %q", out, want)
 	}
-	if errOut != "1:1: undefined: nosuch\n" {
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d: %q, want it to start with %q", i+1, lines[i], w)
+		}
+	}
+	if errOut != "1:1: undefined: nosuch\n1:1: undefined: x\n" {
 		t.Errorf("stderr %q", errOut)
 	}
 	if code != 1 {
 		t.Errorf("exit code %d, want 1 after a failed input", code)
+	}
+	// Plain basin reads a pipe the same way.
+	if out, _, code := basin(t, "1 + 1\n"); out != "2 (int)\n" || code != 0 {
+		t.Errorf("plain basin on a pipe: %q, code %d", out, code)
 	}
 }

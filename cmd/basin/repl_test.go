@@ -55,7 +55,9 @@ func startREPL(t *testing.T, home string) *term {
 		cmd.Wait()
 		f.Close()
 	})
+	start := time.Now()
 	tm.expect("basin> ")
+	t.Logf("prompt after %v", time.Since(start))
 	return tm
 }
 
