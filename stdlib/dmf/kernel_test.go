@@ -1,0 +1,44 @@
+package dmf
+
+import (
+	"fmt"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+func randGeneral(r, c int, seed uint64) blas64.General {
+	return blas64.General(gaussian(r, c, 1, newRand(seed)).RawMatrix())
+}
+
+// TestSmallKernels compares the small-matrix kernels with blas64.Gemm on
+// shapes with remainders in every blocked dimension.
+func TestSmallKernels(t *testing.T) {
+	for _, sh := range [][3]int{{1, 1, 1}, {2, 4, 3}, {5, 7, 3}, {8, 8, 8}, {9, 6, 11}, {16, 13, 15}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.NoTrans}} {
+			t.Run(fmt.Sprintf("%dx%dx%d/%c%c", m, n, k, tr[0], tr[1]), func(t *testing.T) {
+				a := randGeneral(m, k, 1)
+				if tr[0] == blas.Trans {
+					a = randGeneral(k, m, 1)
+				}
+				b := randGeneral(k, n, 2)
+				if tr[1] == blas.Trans {
+					b = randGeneral(n, k, 2)
+				}
+				got, want := general(m, n, nil), general(m, n, nil)
+				mul(tr[0], tr[1], a, b, got)
+				blas64.Gemm(tr[0], tr[1], 1, a, b, 0, want)
+				for x := range got.Data {
+					// Sums of k products in another order: 1e-13
+					// absolute on O(sqrt(k)) entries.
+					if d := got.Data[x] - want.Data[x]; d > 1e-13 || d < -1e-13 {
+						t.Fatalf("entry %d: %v, Gemm %v", x, got.Data[x], want.Data[x])
+					}
+				}
+			})
+		}
+	}
+}
+
