@@ -41,4 +41,3 @@ func TestSmallKernels(t *testing.T) {
 		}
 	}
 }
-
