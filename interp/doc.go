@@ -47,8 +47,9 @@
 // # Sandbox
 //
 // By default scripts get yaegi's restricted standard library: no os/exec,
-// syscall or unsafe, a private copy of the environment, and os.Exit turned
-// into an ExitError. Options.Unrestricted lifts these limits.
+// syscall or unsafe, an os.StartProcess that fails, a private copy of the
+// environment, and os.Exit turned into an ExitError. Options.Unrestricted
+// lifts these limits.
 //
 // # REPL
 //

@@ -140,12 +140,25 @@ func New(opts Options) (*Host, error) {
 		},
 	}
 	if !opts.Unrestricted {
-		host["os/os"] = map[string]reflect.Value{"Exit": reflect.ValueOf(exit)}
+		host["os/os"] = map[string]reflect.Value{
+			"Exit":         reflect.ValueOf(exit),
+			"StartProcess": reflect.ValueOf(startProcess),
+		}
 	}
 	if err := h.yi.Use(host); err != nil {
 		return nil, fmt.Errorf("interp: %w", err)
 	}
 	return h, nil
+}
+
+// errRestricted is returned by the functions restricted scripts may not
+// use.
+var errRestricted = errors.New("only available with --unrestricted")
+
+// startProcess replaces os.StartProcess, which yaegi's restricted library
+// leaves in, so that restricted scripts cannot run programs.
+func startProcess(name string, _ []string, _ *os.ProcAttr) (*os.Process, error) {
+	return nil, &os.PathError{Op: "startprocess", Path: name, Err: errRestricted}
 }
 
 // exit replaces os.Exit in restricted scripts.

@@ -192,6 +192,18 @@ func TestUnrestricted(t *testing.T) {
 	}
 }
 
+func TestNoStartProcess(t *testing.T) {
+	var out bytes.Buffer
+	h := newHost(t, Options{Stdout: &out})
+	src := "_, err := os.StartProcess(\"/bin/true\", nil, &os.ProcAttr{}); fmt.Println(err)"
+	if _, err := h.Eval(context.Background(), "", src); err != nil {
+		t.Fatal(err)
+	}
+	if want := "startprocess /bin/true: only available with --unrestricted\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
 func TestGenericMember(t *testing.T) {
 	const p = "example.com/gen"
 	symbols.Generic[p] = []string{"Map"}
