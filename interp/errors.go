@@ -323,6 +323,7 @@ func (h *Host) runtimeError(err error, name string) error {
 	if c, ok := p.Value.(exitCode); ok {
 		return &ExitError{Code: int(c)}
 	}
+
 	for i := range frames {
 		if frames[i].Pos.Filename != name {
 			frames[i].Pos = fixPos(frames[i].Pos, name, h.prefix)

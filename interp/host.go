@@ -134,6 +134,7 @@ func New(opts Options) (*Host, error) {
 		}
 	}
 	host := yaegi.Exports{
+		"flag/flag": scriptFlags(args, stderr),
 		guardPath + "/guard": {
 			"Enter":  reflect.ValueOf(h.enterGo),
 			"Report": reflect.ValueOf(h.reportGoPanic),
