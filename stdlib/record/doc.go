@@ -11,7 +11,16 @@
 // The sharpness at a recorded step is the largest Hessian eigenvalue from
 // Lanczos on exact Hessian-vector products, started from the top
 // eigenvector of the previous record, which near a minimizer changes
-// little between records, so that few products suffice. Where the point
+// little between records: the first product already gives that vector's
+// Rayleigh quotient and residual, and most records end there. A run stops
+// when the Lanczos residual bound meets Options.Tol (DefaultTrackTol,
+// 1e-6 relative, by default) and restarts from its Ritz vector every
+// Options.Krylov steps; each record keeps its residual, so an estimate
+// cut short by the product cap says how far off it may be. A record
+// costs the refresh of the point's cached products plus one to a few
+// products. A warm start that is, to the tolerance, an eigenvector of a
+// lower eigenvalue cannot see a new top eigenvalue crossing it; only the
+// first record starts from a random vector. Where the point
 // is a minimizer to a tolerance, the exact value from the output-space
 // operator (sharpness.AtMinimizer) is recorded as well. For Adam and
 // RMSprop the tracker also records the sharpness of the preconditioned

@@ -2,7 +2,6 @@ package record
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
@@ -10,13 +9,17 @@ import (
 	"github.com/basinlab/basin/stdlib/optim"
 	"github.com/basinlab/basin/stdlib/sharpness"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // DefaultTrackTol is the Lanczos residual tolerance, relative to the
-// eigenvalue, of tracked sharpness. For a simple top eigenvalue the
-// error is about residual^2/gap, so 1e-6 gives about twelve digits when
-// the gap is a fraction of the value, at a few products per record with
-// a warm start.
+// eigenvalue, of tracked sharpness: a record's Ritz value theta has
+// ||H y - theta y|| <= DefaultTrackTol*theta. Some eigenvalue lies within
+// that residual of theta, and for a simple top eigenvalue at distance gap
+// from the next the error is about residual^2/gap, so 1e-6 gives about
+// twelve digits when the gap is a fraction of the value, far more than a
+// plot shows. Warm-started from the previous record's eigenvector, a
+// record near a minimizer costs two to five Hessian-vector products.
 const DefaultTrackTol = 1e-6
 
 // Options selects what a Tracker records. A nil *Options means
@@ -27,6 +30,13 @@ type Options struct {
 	NoSharpness, NoExact, NoBalance bool
 	// Tol is the Lanczos tolerance; 0 means DefaultTrackTol.
 	Tol float64
+	// Krylov is the Krylov dimension after which a tracked Lanczos run
+	// restarts from its Ritz vector, and MaxMatVecs the cap on
+	// Hessian-vector products per eigenvalue; 0 means
+	// DefaultTrackKrylov and DefaultTrackMatVecs. A run that reaches
+	// the cap keeps its estimate, and Record.SharpnessResidual says how
+	// good it is.
+	Krylov, MaxMatVecs int
 	// MinimizerTol is the relative residual below which a point counts
 	// as a minimizer for the exact value; 0 means
 	// sharpness.DefaultMinimizerTol.
@@ -44,9 +54,13 @@ type Record struct {
 	// Loss and GradNorm are the loss and the Euclidean gradient norm.
 	Loss, GradNorm float64
 	// Sharpness is the largest Hessian eigenvalue, MatVecs the
-	// Hessian-vector products it took.
-	Sharpness float64
-	MatVecs   int
+	// Hessian-vector products it took (with the preconditioned value's),
+	// and SharpnessResidual the residual norm ||H y - Sharpness y|| of
+	// its unit Ritz vector y: some eigenvalue of H lies within it of
+	// Sharpness.
+	Sharpness         float64
+	MatVecs           int
+	SharpnessResidual float64
 	// Preconditioned is the largest eigenvalue of D^{1/2} H D^{1/2} for
 	// an optimizer with a diagonal preconditioner D.
 	Preconditioned float64
@@ -80,10 +94,12 @@ type Tracker struct {
 	recs  []Record
 
 	pt       *dmf.Point
-	top      []float64
-	ptop     []float64
+	top      *warmLanczos
+	ptop     *warmLanczos
 	pre      *precond
 	lastStep int
+	// targetNorm is ||M||_F at creation, for the relative residual.
+	targetNorm float64
 }
 
 // NewTracker returns a tracker of net, trained by opt (nil when unknown,
@@ -100,6 +116,15 @@ func NewTracker(net *dmf.Net, opt optim.Optimizer, o *Options) *Tracker {
 	if t.o.Context == nil {
 		t.o.Context = context.Background()
 	}
+	if t.o.Krylov == 0 {
+		t.o.Krylov = DefaultTrackKrylov
+	}
+	if t.o.MaxMatVecs == 0 {
+		t.o.MaxMatVecs = DefaultTrackMatVecs
+	}
+	t.top = newWarmLanczos(t.o.Krylov, t.o.MaxMatVecs)
+	t.ptop = newWarmLanczos(t.o.Krylov, t.o.MaxMatVecs)
+	t.targetNorm = mat.Norm(net.Target(), 2)
 	return t
 }
 
@@ -123,15 +148,25 @@ func (t *Tracker) Observe(step int, loss, gradNorm float64) error {
 	n := t.net
 	r := Record{
 		Step: step, Loss: loss, GradNorm: gradNorm,
-		Sharpness: math.NaN(), Preconditioned: math.NaN(), Exact: math.NaN(),
-		Residual: n.RelativeResidual(),
+		Sharpness: math.NaN(), SharpnessResidual: math.NaN(),
+		Preconditioned: math.NaN(), Exact: math.NaN(),
 		Distance: floats.Distance(n.Params(), t.start, 2),
 	}
 	if !n.IsFinite() {
+		r.Residual = n.RelativeResidual()
 		t.add(r)
 		return nil
 	}
-	if !t.o.NoSharpness {
+	if t.o.NoSharpness {
+		r.Residual = n.RelativeResidual()
+	} else {
+		// The point's cached residual saves forming the product again.
+		if t.pt == nil {
+			t.pt = n.At()
+		} else {
+			t.pt.Update()
+		}
+		r.Residual = t.relative(mat.Norm(t.pt.Residual(), 2))
 		if err := t.sharpness(&r); err != nil {
 			return err
 		}
@@ -162,18 +197,22 @@ func (t *Tracker) add(r Record) {
 	t.lastStep = r.Step
 }
 
-// sharpness fills in the Lanczos values, warm-started.
-func (t *Tracker) sharpness(r *Record) error {
-	if t.pt == nil {
-		t.pt = t.net.At()
-	} else {
-		t.pt.Update()
+// relative returns the residual norm r relative to ||M||_F, or r itself
+// for a zero target, as dmf.Net.RelativeResidual does.
+func (t *Tracker) relative(r float64) float64 {
+	if t.targetNorm > 0 {
+		return r / t.targetNorm
 	}
-	v, vec, mv, err := t.top1(t.pt, t.top)
+	return r
+}
+
+// sharpness fills in the Lanczos values at t.pt, warm-started.
+func (t *Tracker) sharpness(r *Record) error {
+	res, err := t.top.top(t.o.Context, t.pt, t.o.Tol)
 	if err != nil {
 		return fmt.Errorf("record: sharpness at step %d: %w", r.Step, err)
 	}
-	r.Sharpness, r.MatVecs, t.top = v, mv, vec
+	r.Sharpness, r.SharpnessResidual, r.MatVecs = res.value, res.residual, res.matVecs
 
 	p, ok := t.opt.(optim.Preconditioner)
 	if !ok {
@@ -187,25 +226,13 @@ func (t *Tracker) sharpness(r *Record) error {
 		return nil
 	}
 	t.pre.prepare()
-	v, vec, mv, err = t.top1(t.pre, t.ptop)
+	res, err = t.ptop.top(t.o.Context, t.pre, t.o.Tol)
 	if err != nil {
 		return fmt.Errorf("record: preconditioned sharpness at step %d: %w", r.Step, err)
 	}
-	r.Preconditioned, t.ptop = v, vec
-	r.MatVecs += mv
+	r.Preconditioned = res.value
+	r.MatVecs += res.matVecs
 	return nil
-}
-
-func (t *Tracker) top1(op sharpness.Operator, start []float64) (float64, []float64, int, error) {
-	res, err := sharpness.Lanczos(t.o.Context, op, &sharpness.LanczosSettings{Tol: t.o.Tol, Start: start})
-	var nc *sharpness.NotConvergedError
-	if err != nil && !errors.As(err, &nc) {
-		return 0, nil, res.MatVecs, err
-	}
-	if len(res.Values) == 0 {
-		return math.NaN(), nil, res.MatVecs, nil
-	}
-	return res.Values[0], res.Vectors[0], res.MatVecs, nil
 }
 
 // Records returns the records so far, oldest first. The slice is the

@@ -10,11 +10,11 @@ import (
 )
 
 // Header returns the CSV column names for records of a network of depth
-// L: step, loss, grad_norm, sharpness, matvecs, preconditioned, exact,
-// residual, distance, then c_1..c_L, spectral_1..spectral_L,
-// frobenius_1..frobenius_L and gap_1..gap_{L-1}.
+// L: step, loss, grad_norm, sharpness, sharpness_residual, matvecs,
+// preconditioned, exact, residual, distance, then c_1..c_L,
+// spectral_1..spectral_L, frobenius_1..frobenius_L and gap_1..gap_{L-1}.
 func Header(L int) []string {
-	h := []string{"step", "loss", "grad_norm", "sharpness", "matvecs", "preconditioned", "exact", "residual", "distance"}
+	h := []string{"step", "loss", "grad_norm", "sharpness", "sharpness_residual", "matvecs", "preconditioned", "exact", "residual", "distance"}
 	for _, name := range []string{"c", "spectral", "frobenius"} {
 		for i := 1; i <= L; i++ {
 			h = append(h, fmt.Sprintf("%s_%d", name, i))
@@ -53,7 +53,7 @@ func EncodeCSV(w io.Writer, recs []Record) error {
 	for _, r := range recs {
 		row = row[:0]
 		row = append(row, strconv.Itoa(r.Step))
-		for _, x := range []float64{r.Loss, r.GradNorm, r.Sharpness} {
+		for _, x := range []float64{r.Loss, r.GradNorm, r.Sharpness, r.SharpnessResidual} {
 			row = append(row, formatFloat(x))
 		}
 		row = append(row, strconv.Itoa(r.MatVecs))
@@ -98,6 +98,7 @@ type jsonRecord struct {
 	Loss           jsonFloat   `json:"loss"`
 	GradNorm       jsonFloat   `json:"grad_norm"`
 	Sharpness      jsonFloat   `json:"sharpness"`
+	SharpnessRes   jsonFloat   `json:"sharpness_residual"`
 	MatVecs        int         `json:"matvecs"`
 	Preconditioned jsonFloat   `json:"preconditioned"`
 	Exact          jsonFloat   `json:"exact"`
@@ -139,7 +140,8 @@ func EncodeJSONL(w io.Writer, recs []Record) error {
 	for _, r := range recs {
 		j := jsonRecord{
 			Step: r.Step, Loss: jsonFloat(r.Loss), GradNorm: jsonFloat(r.GradNorm),
-			Sharpness: jsonFloat(r.Sharpness), MatVecs: r.MatVecs,
+			Sharpness: jsonFloat(r.Sharpness), SharpnessRes: jsonFloat(r.SharpnessResidual),
+			MatVecs:        r.MatVecs,
 			Preconditioned: jsonFloat(r.Preconditioned), Exact: jsonFloat(r.Exact),
 			Residual: jsonFloat(r.Residual), Distance: jsonFloat(r.Distance),
 			C: jsonFloats(r.C), Spectral: jsonFloats(r.Spectral),
