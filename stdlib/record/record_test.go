@@ -278,3 +278,37 @@ func TestProgressQuietOffTerminal(t *testing.T) {
 		t.Error("progress bar active on a file")
 	}
 }
+
+// TestTrackerWarmCost checks that warm starts keep tracking cheap near a
+// minimizer, with values that stay exact to the tracking tolerance.
+func TestTrackerWarmCost(t *testing.T) {
+	m := dmf.RandomTarget(6, 6, 1)
+	start, err := dmf.Balanced(m, []int{6, 6, 6, 6, 6}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := start.Perturb(1e-3, start.RandomDirection(3))
+	tr := record.NewTracker(n, nil, &record.Options{NoExact: true, NoBalance: true})
+	if _, err := optim.Run(context.Background(), n, &optim.GD{Eta: 1e-3}, &optim.Settings{Steps: 2000, Every: 10, Hook: tr.Hook}); err != nil {
+		t.Fatal(err)
+	}
+	recs := tr.Records()
+	mv := 0
+	for _, r := range recs[1:] {
+		mv += r.MatVecs
+		if r.SharpnessResidual > record.DefaultTrackTol*r.Sharpness {
+			t.Fatalf("step %d: residual %g above the tolerance", r.Step, r.SharpnessResidual)
+		}
+	}
+	// The Hessian moves little in 10 steps of size 1e-3, so most
+	// records end after the first product; 3 leaves room for the early
+	// ones, which move faster.
+	if mean := float64(mv) / float64(len(recs)-1); mean > 3 {
+		t.Errorf("mean %.2f products per warm record, want at most 3", mean)
+	}
+	// Residual r bounds the error by r^2/gap; against the dense
+	// reference 1e-9 relative allows gaps down to 1e-3 of the value.
+	if d := denseSharpness(t, n); math.Abs(tr.Last().Sharpness-d) > 1e-9*d {
+		t.Errorf("tracked %.15g, dense %.15g", tr.Last().Sharpness, d)
+	}
+}
