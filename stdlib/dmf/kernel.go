@@ -15,22 +15,29 @@ func small(a, b blas64.General) bool {
 	return a.Rows <= smallDim && a.Cols <= smallDim && b.Rows <= smallDim && b.Cols <= smallDim
 }
 
-// mul sets c = op(a) op(b) for the three cases the gradient needs, with
-// the kernels below for small matrices and blas64.Gemm otherwise.
-func mul(ta, tb blas.Transpose, a, b, c blas64.General) {
+// mul sets c = op(a) op(b) with the kernels below for small matrices
+// and blas64.Gemm otherwise.
+func mul(ta, tb blas.Transpose, a, b, c blas64.General) { gemm(ta, tb, a, b, false, c) }
+
+// gemm sets c = op(a) op(b), or adds op(a) op(b) to c when add is set.
+func gemm(ta, tb blas.Transpose, a, b blas64.General, add bool, c blas64.General) {
+	beta := 0.0
+	if add {
+		beta = 1
+	}
 	if !small(a, b) {
-		blas64.Gemm(ta, tb, 1, a, b, 0, c)
+		blas64.Gemm(ta, tb, 1, a, b, beta, c)
 		return
 	}
 	switch {
 	case ta == blas.NoTrans && tb == blas.NoTrans:
-		mulNN(c, a, b)
+		mulNN(c, a, b, add)
 	case ta == blas.NoTrans && tb == blas.Trans:
-		mulNT(c, a, b)
+		mulNT(c, a, b, add)
 	case ta == blas.Trans && tb == blas.NoTrans:
-		mulTN(c, a, b)
+		mulTN(c, a, b, add)
 	default:
-		blas64.Gemm(ta, tb, 1, a, b, 0, c)
+		blas64.Gemm(ta, tb, 1, a, b, beta, c)
 	}
 }
 
@@ -39,9 +46,12 @@ func mul(ta, tb blas.Transpose, a, b, c blas64.General) {
 // instead of the two loads and one store per multiply-add of a plain
 // inner product or axpy loop.
 
+// Each kernel sets c to the product, or adds the product to c when add
+// is set.
+
 // mulNN sets c = a b, a m x k, b k x n, all row-major with unit-stride
 // rows.
-func mulNN(c, a, b blas64.General) {
+func mulNN(c, a, b blas64.General, add bool) {
 	n, kk := c.Cols, a.Cols
 	for i := 0; i < c.Rows; i++ {
 		ci := c.Data[i*c.Stride : i*c.Stride+n]
@@ -49,6 +59,9 @@ func mulNN(c, a, b blas64.General) {
 		j := 0
 		for ; j+4 <= n; j += 4 {
 			var s0, s1, s2, s3 float64
+			if add {
+				s0, s1, s2, s3 = ci[j], ci[j+1], ci[j+2], ci[j+3]
+			}
 			for k, aik := range ai {
 				bk := b.Data[k*b.Stride+j : k*b.Stride+j+4]
 				s0 += aik * bk[0]
@@ -60,6 +73,9 @@ func mulNN(c, a, b blas64.General) {
 		}
 		for ; j < n; j++ {
 			var s0 float64
+			if add {
+				s0 = ci[j]
+			}
 			for k, aik := range ai {
 				s0 += aik * b.Data[k*b.Stride+j]
 			}
@@ -69,7 +85,7 @@ func mulNN(c, a, b blas64.General) {
 }
 
 // mulNT sets c = a b^T, a m x k, b n x k.
-func mulNT(c, a, b blas64.General) {
+func mulNT(c, a, b blas64.General, add bool) {
 	n, kk := c.Cols, a.Cols
 	for i := 0; i < c.Rows; i++ {
 		ci := c.Data[i*c.Stride : i*c.Stride+n]
@@ -81,6 +97,9 @@ func mulNT(c, a, b blas64.General) {
 			b2 := b.Data[(j+2)*b.Stride : (j+2)*b.Stride+kk]
 			b3 := b.Data[(j+3)*b.Stride : (j+3)*b.Stride+kk]
 			var s0, s1, s2, s3 float64
+			if add {
+				s0, s1, s2, s3 = ci[j], ci[j+1], ci[j+2], ci[j+3]
+			}
 			for k, aik := range ai {
 				s0 += aik * b0[k]
 				s1 += aik * b1[k]
@@ -92,6 +111,9 @@ func mulNT(c, a, b blas64.General) {
 		for ; j < n; j++ {
 			bj := b.Data[j*b.Stride : j*b.Stride+kk]
 			var s0 float64
+			if add {
+				s0 = ci[j]
+			}
 			for k, aik := range ai {
 				s0 += aik * bj[k]
 			}
@@ -101,13 +123,16 @@ func mulNT(c, a, b blas64.General) {
 }
 
 // mulTN sets c = a^T b, a k x m, b k x n.
-func mulTN(c, a, b blas64.General) {
+func mulTN(c, a, b blas64.General, add bool) {
 	n := c.Cols
 	for i := 0; i < c.Rows; i++ {
 		ci := c.Data[i*c.Stride : i*c.Stride+n]
 		j := 0
 		for ; j+4 <= n; j += 4 {
 			var s0, s1, s2, s3 float64
+			if add {
+				s0, s1, s2, s3 = ci[j], ci[j+1], ci[j+2], ci[j+3]
+			}
 			for k := 0; k < a.Rows; k++ {
 				aki := a.Data[k*a.Stride+i]
 				bk := b.Data[k*b.Stride+j : k*b.Stride+j+4]
@@ -120,6 +145,9 @@ func mulTN(c, a, b blas64.General) {
 		}
 		for ; j < n; j++ {
 			var s0 float64
+			if add {
+				s0 = ci[j]
+			}
 			for k := 0; k < a.Rows; k++ {
 				s0 += a.Data[k*a.Stride+i] * b.Data[k*b.Stride+j]
 			}

@@ -41,3 +41,22 @@ func TestSmallKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmAdd checks the accumulating form of the kernels and of the
+// Gemm fallback: c + a b computed in one call against two calls.
+func TestGemmAdd(t *testing.T) {
+	for _, d := range []int{5, smallDim + 3} {
+		a, b := randGeneral(d, d, 1), randGeneral(d, d, 2)
+		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.NoTrans}} {
+			got := randGeneral(d, d, 3)
+			want := general(d, d, append([]float64(nil), got.Data...))
+			gemm(tr[0], tr[1], a, b, true, got)
+			blas64.Gemm(tr[0], tr[1], 1, a, b, 1, want)
+			for x := range got.Data {
+				if e := got.Data[x] - want.Data[x]; e > 1e-13 || e < -1e-13 {
+					t.Fatalf("d=%d %c%c entry %d: %v, Gemm %v", d, tr[0], tr[1], x, got.Data[x], want.Data[x])
+				}
+			}
+		}
+	}
+}

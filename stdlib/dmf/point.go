@@ -3,6 +3,8 @@ package dmf
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -28,11 +30,12 @@ type Point struct {
 	rbOK bool
 	loss float64
 
-	// Scratch for MulVec: db[i] = dB_i (d_{i-1} x d_0), da[i] = dA_i
-	// (d_L x d_i); fw, t, u and s are temporaries of the shapes that
-	// scratch gives them; vs and hs view the input and output vectors.
-	db, fw, da, t, u, s []*mat.Dense
-	vs, hs              []*mat.Dense
+	// g[i] = 2s A_i^T R (d_i x d_0), valid when gOK, formed on the first
+	// MulVec. Scratch for MulVec: db[i] = dB_i (d_{i-1} x d_0), dg[i] =
+	// dg_i (d_i x d_0); off[i] is the offset of layer i in a vector.
+	g, db, dg []blas64.General
+	gOK       bool
+	off       []int
 }
 
 // At returns the Point of n at its current parameters.
@@ -72,6 +75,7 @@ func (p *Point) Update() {
 	}
 	p.res.Sub(p.pre[L], n.target)
 	p.rbOK = false
+	p.gOK = false
 	r := mat.Norm(p.res, 2)
 	p.loss = n.scale * r * r
 }
@@ -152,100 +156,88 @@ func (p *Point) scratch() {
 	n := p.net
 	L := n.Depth()
 	d := n.widths
-	p.db = make([]*mat.Dense, L+2)
-	p.fw = make([]*mat.Dense, L+1)
-	p.da = make([]*mat.Dense, L+1)
-	p.t = make([]*mat.Dense, L+1)
-	p.u = make([]*mat.Dense, L+1)
-	p.s = make([]*mat.Dense, L+1)
+	p.db = make([]blas64.General, L+2)
+	p.g = make([]blas64.General, L+1)
+	p.dg = make([]blas64.General, L+1)
 	for i := 1; i <= L; i++ {
-		p.db[i+1] = mat.NewDense(d[i], d[0], nil)
-		p.fw[i] = mat.NewDense(d[i], d[0], nil)
-		p.da[i-1] = mat.NewDense(d[L], d[i-1], nil)
-		p.t[i] = mat.NewDense(d[L], d[i-1], nil)
-		p.u[i] = mat.NewDense(d[L], d[i-1], nil)
-		p.s[i] = mat.NewDense(d[i], d[i-1], nil)
+		p.db[i+1] = general(d[i], d[0], nil)
+		p.g[i] = general(d[i], d[0], nil)
+		p.dg[i] = general(d[i], d[0], nil)
 	}
-	p.vs = make([]*mat.Dense, L+1)
-	p.hs = make([]*mat.Dense, L+1)
+	p.off = make([]int, L+2)
+	for i := 1; i <= L; i++ {
+		p.off[i+1] = p.off[i] + d[i]*d[i-1]
+	}
+}
+
+// backProducts makes g current: g[L] = 2s R and g[i-1] = W_i^T g[i], so
+// that g[i] = 2s A_i^T R.
+func (p *Point) backProducts() {
+	if p.gOK {
+		return
+	}
+	n := p.net
+	L := n.Depth()
+	f := 2 * n.scale
+	r := p.res.RawMatrix()
+	top := p.g[L]
+	for k := range top.Data {
+		top.Data[k] = f * r.Data[k]
+	}
+	for i := L; i >= 2; i-- {
+		mul(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.g[i], p.g[i-1])
+	}
+	p.gOK = true
 }
 
 // MulVec sets dst to the Hessian-vector product H v at the point, exactly,
 // so that a Point is a sharpness.Operator. It panics if the lengths differ
 // from Dim. dst and v must not alias.
 //
-// With dA_i and dB_i the directional derivatives of A_i and B_i along v,
+// It differentiates the backpropagated gradient grad_i = g_i B_i^T, with
+// g_L = 2s R, g_{i-1} = W_i^T g_i and B_{i+1} = W_i B_i, along v:
 //
-//	(H v)_i = 2s [A_i^T (J(v) B_i^T + R dB_i^T) + dA_i^T R B_i^T],
+//	dB_{i+1} = V_i B_i + W_i dB_i,       dB_1 = 0, dB_{L+1} = J(v),
+//	dg_{i-1} = V_i^T g_i + W_i^T dg_i,   dg_L = 2s J(v),
+//	(H v)_i  = dg_i B_i^T + g_i dB_i^T,
 //
-// where J(v) = sum_j A_j V_j B_j is the derivative of the product; dB and
-// J(v) come from one forward sweep, dA from one backward sweep.
+// 6(L-1) matrix products in all, with no allocation after the first call.
 func (p *Point) MulVec(dst, v []float64) {
 	n := p.net
 	if len(dst) != len(n.params) || len(v) != len(n.params) {
 		panic(fmt.Sprintf("dmf: HVP with lengths %d and %d, need %d", len(dst), len(v), len(n.params)))
 	}
 	p.scratch()
-	p.residualProducts()
+	p.backProducts()
 	L := n.Depth()
-	off := 0
-	for i := 1; i <= L; i++ {
-		r, c := n.widths[i], n.widths[i-1]
-		p.vs[i] = mat.NewDense(r, c, v[off:off+r*c:off+r*c])
-		p.hs[i] = mat.NewDense(r, c, dst[off:off+r*c:off+r*c])
-		off += r * c
+	w := n.widths
+	view := func(x []float64, i int) blas64.General {
+		return general(w[i], w[i-1], x[p.off[i]:p.off[i+1]])
+	}
+	right := func(i int) blas64.General { return p.pre[i-1].RawMatrix() }
+
+	// Forward sweep for dB and J(v).
+	copy(p.db[2].Data, view(v, 1).Data)
+	for i := 2; i <= L; i++ {
+		mul(blas.NoTrans, blas.NoTrans, view(v, i), right(i), p.db[i+1])
+		gemm(blas.NoTrans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.db[i], true, p.db[i+1])
 	}
 
-	// Forward: dB_{i+1} = V_i B_i + W_i dB_i with dB_1 = 0, so that
-	// dB_{L+1} = J(v).
-	for i := 1; i <= L; i++ {
-		next := p.db[i+1]
-		if b := p.pre[i-1]; b == nil {
-			next.Copy(p.vs[i])
-		} else {
-			next.Mul(p.vs[i], b)
-		}
-		if i > 1 {
-			p.fw[i].Mul(n.layers[i-1], p.db[i])
-			next.Add(next, p.fw[i])
-		}
-	}
-	jv := p.db[L+1]
-
-	// Backward: dA_{i-1} = dA_i W_i + A_i V_i with dA_L = 0.
-	for i := L; i >= 2; i-- {
-		prev := p.da[i-1]
-		if a := p.suf[i+1]; a == nil {
-			prev.Copy(p.vs[i])
-		} else {
-			prev.Mul(a, p.vs[i])
-		}
-		if i < L {
-			p.u[i].Mul(p.da[i], n.layers[i-1])
-			prev.Add(prev, p.u[i])
-		}
-	}
-
+	// Backward sweep for dg.
 	f := 2 * n.scale
-	for i := 1; i <= L; i++ {
-		t := p.t[i]
-		if b := p.pre[i-1]; b == nil {
-			t.Copy(jv)
-		} else {
-			t.Mul(jv, b.T())
-			p.u[i].Mul(p.res, p.db[i].T())
-			t.Add(t, p.u[i])
-		}
-		h := p.hs[i]
-		if a := p.suf[i+1]; a == nil {
-			h.Copy(t)
-		} else {
-			h.Mul(a.T(), t)
-		}
-		if i < L {
-			p.s[i].Mul(p.da[i].T(), p.rb[i])
-			h.Add(h, p.s[i])
-		}
-		h.Scale(f, h)
+	jv, top := p.db[L+1], p.dg[L]
+	for k, x := range jv.Data {
+		top.Data[k] = f * x
+	}
+	for i := L; i >= 2; i-- {
+		mul(blas.Trans, blas.NoTrans, view(v, i), p.g[i], p.dg[i-1])
+		gemm(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.dg[i], true, p.dg[i-1])
+	}
+
+	copy(view(dst, 1).Data, p.dg[1].Data)
+	for i := 2; i <= L; i++ {
+		h := view(dst, i)
+		mul(blas.NoTrans, blas.Trans, p.dg[i], right(i), h)
+		gemm(blas.NoTrans, blas.Trans, p.g[i], p.db[i], true, h)
 	}
 }
