@@ -42,7 +42,10 @@
 // their next step, and the host installs it as session.Context for the
 // evaluation, so the core's long computations that scripts pass it to stop
 // too. Compiled code that ignores the context runs to completion in the
-// background.
+// background. yaegi v0.16.1 lets the cancelled evaluation's goroutine write
+// its results after ExecuteWithContext has returned, and shares frames with
+// the script's goroutines without locking, so the race detector reports
+// races inside yaegi in tests that cancel or start goroutines.
 //
 // # Sandbox
 //
