@@ -13,6 +13,7 @@ import (
 	"path"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -116,14 +117,6 @@ func New(opts Options) (*Host, error) {
 		Env:          env,
 		Unrestricted: opts.Unrestricted,
 	})
-	if stderr, ok := stderr.(*os.File); ok {
-		// The trace filter is not a file, so yaegi would leave os.Stderr
-		// at the process's; make it the configured file explicitly.
-		if err := h.yi.Use(yaegi.Exports{"os/os": {"Stderr": reflect.ValueOf(&stderr).Elem()}}); err != nil {
-			return nil, err
-		}
-	}
-
 	sets := []yaegi.Exports{stdlib.Symbols, symbols.Symbols}
 	if opts.Unrestricted {
 		sets = append(sets, unrestricted.Symbols, syscall.Symbols, unsafe.Symbols)
@@ -140,12 +133,17 @@ func New(opts Options) (*Host, error) {
 			"Report": reflect.ValueOf(h.reportGoPanic),
 		},
 	}
-	if !opts.Unrestricted {
-		host["os/os"] = map[string]reflect.Value{
-			"Exit":         reflect.ValueOf(exit),
-			"StartProcess": reflect.ValueOf(startProcess),
-		}
+	osSyms := map[string]reflect.Value{}
+	if f, ok := stderr.(*os.File); ok {
+		// The trace filter is not a file, so yaegi would leave os.Stderr
+		// at the process's; make it the configured file explicitly.
+		osSyms["Stderr"] = reflect.ValueOf(&f).Elem()
 	}
+	if !opts.Unrestricted {
+		osSyms["Exit"] = reflect.ValueOf(exit)
+		osSyms["StartProcess"] = reflect.ValueOf(startProcess)
+	}
+	host["os/os"] = osSyms
 	if err := h.yi.Use(host); err != nil {
 		return nil, fmt.Errorf("interp: %w", err)
 	}
@@ -292,15 +290,20 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 	if err != nil {
 		return res, h.compileError(err, nil, name, in.prefix)
 	}
+	if h.imported && reimports(in.file) {
+		// The prelude has these already; importing them again would be
+		// an error in yaegi's session.
+		return res, nil
+	}
 	if e := checkSupported(in.fset, in.file, in.prefix); e != nil {
 		e.Pos.Filename = name
 		return res, e
 	}
-	if edited, changed := guardGoStmts(in.fset, in.file, []byte(in.wrapped), in.prefix, name, false); changed {
+	pkgInput := in.prefix == 0
+	if edited, changed := guardGoStmts(in.fset, in.file, []byte(in.wrapped), in.prefix, name, pkgInput); changed {
 		src = string(edited[in.prefix : len(edited)-len(in.suffix)])
 	}
 	src = in.lead + src
-	h.declare(in.file)
 	res.Expr = in.showLast()
 	h.prefix = in.prefix
 	defer func() { h.prefix = 0 }()
@@ -309,6 +312,7 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 	if err != nil {
 		return res, h.compileError(err, in.file, name, in.prefix)
 	}
+	h.declare(in.file)
 	res.Value, err = h.execute(ctx, prog, name)
 	if err != nil {
 		return res, err
@@ -317,6 +321,30 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 		res.Expr = false
 	}
 	return res, h.takeGoPanic()
+}
+
+// reimports reports whether f, REPL input, only imports prelude packages
+// under their own names.
+func reimports(f *ast.File) bool {
+	if f == nil || len(f.Imports) == 0 {
+		return false
+	}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); !ok || g.Tok != token.IMPORT {
+			return false
+		}
+	}
+	prelude := map[string]bool{}
+	for _, p := range Prelude() {
+		prelude[p] = true
+	}
+	for _, im := range f.Imports {
+		p, err := strconv.Unquote(im.Path.Value)
+		if err != nil || !prelude[p] || im.Name != nil && im.Name.Name != pkgName(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // importGuard imports the goroutine guard into the session once, for

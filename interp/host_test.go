@@ -60,6 +60,9 @@ func TestEvalSession(t *testing.T) {
 		{"var s []int; s = append(s, 1, 2); s", "[1 2] ([]int)", true},
 		{"func() string { return \"lit\" }()", `"lit" (string)`, true},
 		{"m := mat.NewDense(1, 2, []float64{3, 4}); m", "1x2 Dense\n[3  4]", true},
+		{`import "fmt"`, "", false},
+		{"import (\n\t\"math\"\n\t\"encoding/json\"\n)", "", false},
+		{`json.Valid([]byte("{}"))`, "true (bool)", true},
 	}
 	for _, st := range steps {
 		res, err := h.Eval(ctx, "", st.src)
