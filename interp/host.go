@@ -290,10 +290,16 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 	if err != nil {
 		return res, h.compileError(err, nil, name, in.prefix)
 	}
-	if h.imported && reimports(in.file) {
-		// The prelude has these already; importing them again would be
-		// an error in yaegi's session.
-		return res, nil
+	if rest, ok := h.newImports(in.file); ok {
+		// The prelude has the other imports already; importing them
+		// again would be an error in yaegi's session.
+		if len(rest) == 0 {
+			return res, nil
+		}
+		src = "import (\n\t" + strings.Join(rest, "\n\t") + "\n)"
+		if in, err = parseInput(src); err != nil {
+			return res, h.compileError(err, nil, name, in.prefix)
+		}
 	}
 	if e := checkSupported(in.fset, in.file, in.prefix); e != nil {
 		e.Pos.Filename = name
@@ -323,15 +329,16 @@ func (h *Host) Eval(ctx context.Context, name, src string) (Result, error) {
 	return res, h.takeGoPanic()
 }
 
-// reimports reports whether f, REPL input, only imports prelude packages
-// under their own names.
-func reimports(f *ast.File) bool {
-	if f == nil || len(f.Imports) == 0 {
-		return false
+// newImports reports whether f, REPL input, consists of import
+// declarations only, and returns those of its import specs that the
+// prelude does not already provide under the same name.
+func (h *Host) newImports(f *ast.File) (rest []string, ok bool) {
+	if !h.imported || f == nil || len(f.Imports) == 0 {
+		return nil, false
 	}
 	for _, d := range f.Decls {
 		if g, ok := d.(*ast.GenDecl); !ok || g.Tok != token.IMPORT {
-			return false
+			return nil, false
 		}
 	}
 	prelude := map[string]bool{}
@@ -340,11 +347,16 @@ func reimports(f *ast.File) bool {
 	}
 	for _, im := range f.Imports {
 		p, err := strconv.Unquote(im.Path.Value)
-		if err != nil || !prelude[p] || im.Name != nil && im.Name.Name != pkgName(p) {
-			return false
+		if err == nil && prelude[p] && (im.Name == nil || im.Name.Name == pkgName(p)) {
+			continue
 		}
+		spec := im.Path.Value
+		if im.Name != nil {
+			spec = im.Name.Name + " " + spec
+		}
+		rest = append(rest, spec)
 	}
-	return true
+	return rest, true
 }
 
 // importGuard imports the goroutine guard into the session once, for
