@@ -62,6 +62,11 @@ type options struct {
 	rss     string
 	gd      string
 	steps   int
+
+	escape       bool
+	escapeSetup  string
+	escapeScript string
+	escapePeer   string
 }
 
 func main() {
@@ -81,6 +86,10 @@ func peerMain(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.rss, "rss", "", "internal: compute exact sharpness at d=`D` L=4 and print time and peak RSS as JSON")
 	fs.StringVar(&o.gd, "gd", "8,32,128", "widths `d` of the gradient descent rows (L=4); empty skips them")
 	fs.IntVar(&o.steps, "steps", 1000, "gradient descent steps per timed run")
+	fs.BoolVar(&o.escape, "escape", false, "also time the whole escape experiment and the tracking overhead (-only escape: these alone)")
+	fs.StringVar(&o.escapeSetup, "escape-setup", "", "write dir.npy, the perturbation direction of scripts/escape.go, into `DIR` (checking DIR/start.npz) for escape_torch.py, and exit")
+	fs.StringVar(&o.escapeScript, "escape-script", filepath.Join("scripts", "escape.go"), "path of the escape script")
+	fs.StringVar(&o.escapePeer, "escape-peer", filepath.Join("cmd", "peerbench", "escape_torch.py"), "path of the PyTorch escape script")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
@@ -101,6 +110,17 @@ func peerMain(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if err := rssMain(d, stdout); err != nil {
+			fmt.Fprintln(stderr, "peerbench:", err)
+			return 1
+		}
+		return 0
+	}
+	if o.escapeSetup != "" {
+		if err := os.MkdirAll(o.escapeSetup, 0o755); err != nil {
+			fmt.Fprintln(stderr, "peerbench:", err)
+			return 1
+		}
+		if err := escapeSetup(o.escapeSetup); err != nil {
 			fmt.Fprintln(stderr, "peerbench:", err)
 			return 1
 		}
@@ -160,6 +180,22 @@ func benchMain(o options, stdout, stderr io.Writer) error {
 		if err := writeLarge(stdout, o); err != nil {
 			return err
 		}
+	}
+
+	if o.escape {
+		r, err := escapeBench(o, dir, stderr)
+		if err != nil {
+			return fmt.Errorf("escape experiment: %w", err)
+		}
+		writeEscapeTable(stdout, r, o)
+		// Measured last, so that it sees record's tracker as it is
+		// when the run ends.
+		fmt.Fprintln(stderr, "peerbench: tracking overhead")
+		t, err := trackBench(o, filepath.Join(dir, "track.npz"))
+		if err != nil {
+			return fmt.Errorf("tracking overhead: %w", err)
+		}
+		writeTrackTable(stdout, t, o)
 	}
 	return nil
 }

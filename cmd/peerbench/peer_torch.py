@@ -40,6 +40,10 @@ def parse():
                    help="time this many gradient descent steps instead")
     p.add_argument("--eta", type=float, default=1e-3,
                    help="step size of --steps")
+    p.add_argument("--track-every", type=int, default=0,
+                   help="with --steps, also time a run that tracks the sharpness every this many steps")
+    p.add_argument("--track-tol", type=float, default=1e-6,
+                   help="eigsh tolerance of tracked sharpness (basin's record.DefaultTrackTol)")
     return p.parse_args()
 
 
@@ -154,7 +158,55 @@ def gd(args, params, loss_of, torch):
         return float(loss_of(ps)), args.steps
 
     r = best(run, args.runs, "gd")
-    return {"gd_loss": r["gd_lambda"], "gd_seconds": r["gd_seconds"], "gd_steps": args.steps}
+    out = {"gd_loss": r["gd_lambda"], "gd_seconds": r["gd_seconds"], "gd_steps": args.steps}
+    if args.track_every > 0:
+        t = best(lambda: tracked(args, params, loss_of, torch), args.runs, "track")
+        out.update({"track_seconds": t["track_seconds"], "track_sharpness": t["track_lambda"],
+                    "track_records": t["track_matvecs"]})
+    return out
+
+
+def tracked(args, params, loss_of, torch):
+    """The loop of gd with the sharpness recorded at steps 0, k, 2k, ...
+    and the last: eigsh on double-backward Hessian-vector products,
+    started from the previous record's eigenvector, as a tracking callback
+    in a PyTorch training loop does it. Returns the last value and the
+    number of records."""
+    import numpy as np
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    ps = [p.detach().clone().requires_grad_(True) for p in params]
+    sizes = [p.numel() for p in ps]
+    dim = sum(sizes)
+    vec, lam, recs = None, float("nan"), []
+
+    def record(step, loss, gs):
+        nonlocal vec, lam
+        grads = torch.autograd.grad(loss_of(ps), ps, create_graph=True)
+
+        def hvp(x):
+            v = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float64).reshape(-1))
+            vs = [c.view_as(p) for c, p in zip(torch.split(v, sizes), ps)]
+            hv = torch.autograd.grad(grads, ps, grad_outputs=vs, retain_graph=True)
+            return torch.cat([h.reshape(-1) for h in hv]).numpy()
+
+        op = LinearOperator((dim, dim), matvec=hvp, dtype=np.float64)
+        vals, vecs = eigsh(op, k=1, which="LA", tol=args.track_tol, v0=vec)
+        lam, vec = float(vals[0]), vecs[:, 0]
+        gnorm = float(torch.sqrt(sum((g ** 2).sum() for g in gs)))
+        recs.append((step, float(loss), gnorm, lam))
+
+    for t in range(args.steps + 1):
+        loss = loss_of(ps)
+        gs = torch.autograd.grad(loss, ps)
+        if t % args.track_every == 0 or t == args.steps:
+            record(t, loss.detach(), gs)
+        if t == args.steps:
+            break
+        with torch.no_grad():
+            for p, g in zip(ps, gs):
+                p.sub_(args.eta * g)
+    return lam, len(recs)
 
 
 if __name__ == "__main__":
