@@ -15,10 +15,19 @@
 // fresh process, the exact sharpness at d=512 and d=1024 (L=4) with the
 // peak resident set size.
 //
+// With -escape it also times the whole escape experiment: scripts/escape.go
+// built with go build and run, the same script under basin run, and
+// escape_torch.py, its PyTorch equivalent, started from the start.npz the
+// script wrote and the perturbation direction -escape-setup writes; it
+// prints the escape steps of both sides next to each other. Last, it
+// measures what tracking the sharpness every 10 steps with record.Tracker
+// adds to gradient descent at d=16, L=4, and the same in PyTorch.
+//
 // Usage, from the repository root:
 //
 //	go run ./cmd/peerbench -python /usr/bin/python3
 //	go run -tags openblas ./cmd/peerbench -python /usr/bin/python3
+//	go run ./cmd/peerbench -python /usr/bin/python3 -escape -only escape
 //
 // The -python interpreter must import torch, numpy and scipy.
 package main
