@@ -67,11 +67,11 @@ func (p *Point) Update() {
 	L := n.Depth()
 	p.pre[1].Copy(n.layers[0])
 	for k := 2; k <= L; k++ {
-		p.pre[k].Mul(n.layers[k-1], p.pre[k-1])
+		mul(blas.NoTrans, blas.NoTrans, n.layers[k-1].RawMatrix(), p.pre[k-1].RawMatrix(), p.pre[k].RawMatrix())
 	}
 	p.suf[L].Copy(n.layers[L-1])
 	for k := L - 1; k >= 1; k-- {
-		p.suf[k].Mul(p.suf[k+1], n.layers[k-1])
+		mul(blas.NoTrans, blas.NoTrans, p.suf[k+1].RawMatrix(), n.layers[k-1].RawMatrix(), p.suf[k].RawMatrix())
 	}
 	p.res.Sub(p.pre[L], n.target)
 	p.rbOK = false
