@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
@@ -63,11 +65,29 @@ const (
 	breakdownTol = 1e-12
 
 	// checkFraction spaces the convergence checks: after iteration j the
-	// next check comes at j + 1 + j/checkFraction. Each check
-	// diagonalizes the j x j tridiagonal matrix at O(j^3) cost, so
-	// checking at every step would dominate for cheap operators; the
+	// next check comes at j + 1 + j/checkFraction. Each check computes
+	// the eigenvalues of the j x j tridiagonal matrix at O(j^2) cost,
+	// so checking at every step would dominate for cheap operators; the
 	// spacing wastes at most about 1/checkFraction of the matvecs.
 	checkFraction = 20
+
+	// chunkVectors is the number of basis vectors stored together as
+	// one row-major matrix, so that Gram-Schmidt runs as matrix-vector
+	// products. The basis grows by one chunk at a time, at most
+	// chunkVectors-1 vectors beyond those in use.
+	chunkVectors = 32
+
+	// reorthDrop is the factor 1/sqrt(2) of the criterion of Daniel,
+	// Gragg, Kaufman and Stewart: a Gram-Schmidt pass that leaves more
+	// than this fraction of the norm leaves the vector orthogonal to
+	// working precision; one that leaves less is repeated.
+	reorthDrop = 0.7071067811865476
+
+	// maxPasses bounds the Gram-Schmidt passes over the basis: "twice
+	// is enough" (Kahan, Parlett). A vector that still loses most of
+	// its norm in the second pass lies in the span of the basis to
+	// working precision, which the breakdown and restart tests catch.
+	maxPasses = 2
 
 	// restartTries bounds the attempts to draw a random vector with a
 	// component outside the current basis after an invariant subspace.
@@ -154,16 +174,20 @@ func (e *NotConvergedError) Error() string {
 
 // Lanczos computes the K extreme eigenpairs of the symmetric operator a
 // with the Lanczos method and full reorthogonalization, given s (nil
-// means defaults). Every new basis vector is orthogonalized twice against
-// the whole basis, which keeps the basis orthonormal to working precision
-// (Kahan's "twice is enough", in Parlett, The Symmetric Eigenvalue
-// Problem, 1980), so no spurious copies of converged Ritz values appear.
+// means defaults). Every new basis vector is orthogonalized against the
+// whole basis, a second time when the first pass cancels most of it
+// (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976), which
+// keeps the basis orthonormal to working precision (Kahan's "twice is
+// enough", in Parlett, The Symmetric Eigenvalue Problem, 1980), so no
+// spurious copies of converged Ritz values appear.
 //
-// Ritz pairs come from the eigendecomposition of the tridiagonal matrix
-// T_j. The run stops when the residual bound |beta_j e_j^T y| of each
-// wanted pair meets the tolerance of LanczosSettings.Tol; the residuals
-// are then recomputed from the Ritz vectors, and the run continues if
-// they fail. When the Krylov space becomes invariant (beta_j near zero)
+// Ritz values come from the tridiagonal matrix T_j. The run stops when
+// the residual bound |beta_j e_j^T y| of each wanted pair meets the
+// tolerance of LanczosSettings.Tol; the checks compute the eigenvalues
+// of T_j and, by inverse iteration, the eigenvectors y of the wanted
+// ones only. The Ritz vectors are then formed from the full
+// eigendecomposition of T_j and their residuals recomputed, and the run
+// continues if they fail. When the Krylov space becomes invariant (beta_j near zero)
 // before K pairs converge, the run continues from a random vector
 // orthogonal to the basis. A start vector that lies in an invariant
 // subspace missing the wanted eigenvalues, such as an exact eigenvector
@@ -180,9 +204,9 @@ func (e *NotConvergedError) Error() string {
 // more with repeated eigenvalues. A check block cut short by MaxIter
 // still returns Converged true when the residuals meet the tolerance.
 //
-// Memory: the basis grows by one vector of length n per iteration, to at
+// Memory: the basis holds one vector of length n per iteration, to at
 // most MaxIter plus one vector per block, allocated as the iteration
-// proceeds.
+// proceeds in chunks of 32 vectors (fewer when n is smaller).
 //
 // When the cap is reached first, Lanczos returns the Ritz pairs found,
 // with Converged false and a *NotConvergedError. When ctx is done it
@@ -229,6 +253,7 @@ func Lanczos(ctx context.Context, a Operator, s *LanczosSettings) (Result, error
 				ready = kr.ritz(kr.first, 1, cfg.Which).boundsMet(cfg.Tol)
 			}
 			if final || ready {
+				rz = kr.ritzPairs(0, cfg.K, cfg.Which)
 				res, err := kr.finish(rz, cfg.Tol)
 				switch {
 				case err != nil && final:
@@ -251,7 +276,7 @@ func Lanczos(ctx context.Context, a Operator, s *LanczosSettings) (Result, error
 		if invariant && !kr.restart(rng) {
 			// The basis fills the space to working precision, which
 			// needs j close to n >= K: T is final.
-			return kr.finish(kr.ritz(0, cfg.K, cfg.Which), cfg.Tol)
+			return kr.finish(kr.ritzPairs(0, cfg.K, cfg.Which), cfg.Tol)
 		}
 	}
 }
@@ -336,64 +361,109 @@ func gaussian(rng *rand.Rand, n int) []float64 {
 // krylov is a Lanczos basis with its projected matrix T = Q^T A Q,
 // made of one or more blocks. Each block is a Lanczos sequence started
 // from a unit vector orthogonal to everything before it. When a block is
-// closed, its unused next vector is kept in spent: the block's last row
-// couples to that vector only, so every later block, orthogonal to it,
-// is decoupled from the earlier ones and T stays tridiagonal with zero
-// couplings between blocks.
+// closed, its unused next vector stays held as a spent vector: the
+// block's last row couples to that vector only, so every later block,
+// orthogonal to it, is decoupled from the earlier ones and T stays
+// tridiagonal with zero couplings between blocks.
+//
+// The orthonormal vectors held (the rows of T, the spent vectors and the
+// pending one) occupy consecutive slots of chunks, each chunk a
+// row-major matrix of up to chunkVectors vectors, so that Gram-Schmidt
+// runs as matrix-vector products.
 type krylov struct {
 	a Operator
 	n int
 
-	basis   [][]float64 // q_1..q_j, one per step
-	spent   [][]float64 // next vectors of closed blocks
-	pending []float64   // next vector of the open block, nil after breakdown
+	chunks  [][]float64 // slot s is row s%chunkVectors of chunks[s/chunkVectors]
+	held    int         // slots in use
+	rows    []int       // rows[i]: slot of q_i
+	pending bool        // slot held-1 is the open block's next vector
 
 	alpha  []float64 // diagonal of T
 	beta   []float64 // beta[i] couples q_i to the vector after it
-	closed []bool    // closed[i]: that vector is in spent, or beta[i] = 0 ends a block
+	closed []bool    // closed[i]: that vector is spent, or beta[i] = 0 ends a block
 	first  int       // row of the open block's first step
 
 	anorm   float64 // Gershgorin bound on ||T||, for the breakdown test
 	matvecs int
+
+	h  []float64 // Gram-Schmidt coefficients of one chunk
+	tw tridiagWork
 }
 
+// newKrylov returns a basis whose pending vector is start normalized.
+// start is not modified.
 func newKrylov(a Operator, start []float64) *krylov {
-	k := &krylov{a: a, n: a.Dim()}
-	floats.Scale(1/floats.Norm(start, 2), start)
-	k.pending = start
+	k := &krylov{a: a, n: a.Dim(), h: make([]float64, chunkVectors)}
+	q := k.slot(0)
+	floats.ScaleTo(q, 1/floats.Norm(start, 2), start)
+	k.held = 1
+	k.pending = true
 	return k
+}
+
+// slot returns the storage of slot s, allocating its chunk on first use.
+// At most n+1 slots are ever used: n orthonormal vectors and the product
+// that reveals them to span the space.
+func (k *krylov) slot(s int) []float64 {
+	c, r := s/chunkVectors, s%chunkVectors
+	for len(k.chunks) <= c {
+		m := min(chunkVectors, k.n+1-len(k.chunks)*chunkVectors)
+		k.chunks = append(k.chunks, make([]float64, m*k.n))
+	}
+	return k.chunks[c][r*k.n : (r+1)*k.n]
+}
+
+// chunk returns the first m held slots of chunk c as a matrix, with
+// m = 0 past the last.
+func (k *krylov) chunk(c int) blas64.General {
+	m := max(0, min(chunkVectors, k.held-c*chunkVectors))
+	return blas64.General{Rows: m, Cols: k.n, Stride: k.n, Data: k.chunks[c][:m*k.n]}
 }
 
 // steps returns the number of Lanczos steps taken.
 func (k *krylov) steps() int { return len(k.alpha) }
 
 // used returns the number of orthonormal vectors held.
-func (k *krylov) used() int {
-	u := len(k.basis) + len(k.spent)
-	if k.pending != nil {
-		u++
-	}
-	return u
-}
+func (k *krylov) used() int { return k.held }
 
-// orthogonalize removes from w its components along the basis and the
-// spent vectors, in two modified Gram-Schmidt passes, and returns the
-// coefficient along basis vector diag (-1 for none) summed over both.
-func (k *krylov) orthogonalize(w []float64, diag int) float64 {
-	var c float64
-	for range 2 {
-		for i, q := range k.basis {
-			h := floats.Dot(q, w)
-			floats.AddScaled(w, -h, q)
-			if i == diag {
-				c += h
+// orthogonalize removes from w its components along every held vector
+// and returns the norm of the result and the coefficient removed along
+// slot diag (-1 for none), summed over the passes.
+//
+// Each pass is classical Gram-Schmidt within a chunk (h = Q_c^T w,
+// w -= Q_c h, two matrix-vector products) and modified Gram-Schmidt
+// from one chunk to the next. A second pass runs only when the first
+// shrinks the norm of w below reorthDrop times its input, the criterion
+// of Daniel, Gragg, Kaufman and Stewart (Math. Comp. 30, 1976): without
+// such cancellation one pass leaves w orthogonal to working precision
+// relative to its norm, and after cancellation a second pass does
+// (Kahan's "twice is enough", in Parlett, The Symmetric Eigenvalue
+// Problem, 1980, section 6-9; Giraud, Langou and Rozloznik, Comput. Math.
+// Appl. 50, 2005, for the classical variant).
+func (k *krylov) orthogonalize(w []float64, diag int) (nrm, c float64) {
+	nrm = floats.Norm(w, 2)
+	x := blas64.Vector{N: k.n, Inc: 1, Data: w}
+	for range maxPasses {
+		in := nrm
+		for ci := range k.chunks {
+			g := k.chunk(ci)
+			if g.Rows == 0 {
+				break
+			}
+			h := blas64.Vector{N: g.Rows, Inc: 1, Data: k.h[:g.Rows]}
+			blas64.Gemv(blas.NoTrans, 1, g, x, 0, h)
+			blas64.Gemv(blas.Trans, -1, g, h, 1, x)
+			if diag >= 0 && diag/chunkVectors == ci {
+				c += h.Data[diag%chunkVectors]
 			}
 		}
-		for _, q := range k.spent {
-			floats.AddScaled(w, -floats.Dot(q, w), q)
+		nrm = floats.Norm(w, 2)
+		if nrm > reorthDrop*in {
+			break
 		}
 	}
-	return c
+	return nrm, c
 }
 
 // extend takes one Lanczos step from the pending vector. It reports
@@ -401,33 +471,38 @@ func (k *krylov) orthogonalize(w []float64, diag int) float64 {
 // left pending and the coupling is zero.
 func (k *krylov) extend() (invariant bool) {
 	j := len(k.alpha)
-	q := k.pending
-	k.basis = append(k.basis, q)
-	w := make([]float64, k.n)
+	qs := k.held - 1
+	q := k.slot(qs)
+	k.rows = append(k.rows, qs)
+	k.pending = false
+	w := k.slot(k.held)
 	k.a.MulVec(w, q)
 	k.matvecs++
 
+	// The three-term recurrence first, so that the Gram-Schmidt pass
+	// sees only what rounding left along the basis and rarely needs a
+	// second pass.
 	var prev float64
 	if j > k.first {
 		prev = k.beta[j-1]
-		floats.AddScaled(w, -prev, k.basis[j-1])
+		floats.AddScaled(w, -prev, k.slot(k.rows[j-1]))
 	}
 	al := floats.Dot(q, w)
 	floats.AddScaled(w, -al, q)
-	al += k.orthogonalize(w, j)
-	b := floats.Norm(w, 2)
+	b, c := k.orthogonalize(w, qs)
+	al += c
 
 	k.alpha = append(k.alpha, al)
 	k.anorm = max(k.anorm, math.Abs(al)+b+prev)
 	k.closed = append(k.closed, false)
-	if b <= breakdownTol*k.anorm || len(k.basis)+len(k.spent) >= k.n {
+	if b <= breakdownTol*k.anorm || k.held >= k.n {
 		k.beta = append(k.beta, 0)
-		k.pending = nil
 		return true
 	}
 	k.beta = append(k.beta, b)
 	floats.Scale(1/b, w)
-	k.pending = w
+	k.held++
+	k.pending = true
 	return false
 }
 
@@ -438,22 +513,23 @@ func (k *krylov) restart(rng *rand.Rand) bool {
 	if k.used() >= k.n {
 		return false
 	}
-	if k.pending != nil {
-		k.spent = append(k.spent, k.pending)
-		k.pending = nil
-	}
+	// A pending vector stays held as the closed block's spent vector.
+	k.pending = false
 	k.closed[len(k.closed)-1] = true
 	k.first = len(k.alpha)
+	x := k.slot(k.held)
 	for range restartTries {
-		x := gaussian(rng, k.n)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
 		before := floats.Norm(x, 2)
-		k.orthogonalize(x, -1)
 		// A random vector keeps a fraction near sqrt((n-u)/n) of its
 		// norm outside a u-dimensional subspace; far less means that
 		// subspace is numerically the whole space.
-		if after := floats.Norm(x, 2); after > breakdownTol*before*float64(k.n) {
+		if after, _ := k.orthogonalize(x, -1); after > breakdownTol*before*float64(k.n) {
 			floats.Scale(1/after, x)
-			k.pending = x
+			k.held++
+			k.pending = true
 			return true
 		}
 	}
@@ -463,16 +539,24 @@ func (k *krylov) restart(rng *rand.Rand) bool {
 // ritzSet holds the wanted Ritz pairs of T or of one of its blocks.
 type ritzSet struct {
 	theta  []float64   // wanted values, in Which order
-	y      [][]float64 // their eigenvectors of T, zero outside the rows used
+	y      [][]float64 // their eigenvectors of T, zero outside the rows used; nil from ritz
 	bounds []float64   // Lanczos residual bounds
 	tnorm  float64     // largest |Ritz value|
 }
 
-// ritz diagonalizes rows from..j-1 of T and selects the want wanted
+// ritz returns the want wanted Ritz values of rows from..j-1 of T, or
+// all when fewer exist, with their residual bounds but no vectors; see
+// tridiagWork.ritz for the method. Its cost is O(j^2), against O(j^3)
+// for ritzPairs.
+func (k *krylov) ritz(from, want int, which Which) ritzSet {
+	return k.tw.ritz(k.alpha[from:], k.beta[from:], k.closed[from:], want, which)
+}
+
+// ritzPairs diagonalizes rows from..j-1 of T and selects the want wanted
 // pairs, or all when fewer exist. The residual of Q y is the sum of
 // beta_i y_i times orthonormal vectors over the rows i whose coupling
 // leaves the set, so its norm is the root of the sum of their squares.
-func (k *krylov) ritz(from, want int, which Which) ritzSet {
+func (k *krylov) ritzPairs(from, want int, which Which) ritzSet {
 	j := len(k.alpha)
 	m := j - from
 	e := make([]float64, m)
@@ -521,15 +605,25 @@ func (rz ritzSet) boundsMet(tol float64) bool {
 	return true
 }
 
-// vectors forms the Ritz vectors Q y of rz, normalized.
+// vectors forms the Ritz vectors Q y of rz, normalized, with one
+// matrix-vector product per chunk.
 func (k *krylov) vectors(rz ritzSet) [][]float64 {
 	vs := make([][]float64, len(rz.y))
+	coef := make([]float64, len(k.chunks)*chunkVectors)
 	for i, y := range rz.y {
-		v := make([]float64, k.n)
+		clear(coef)
 		for r, c := range y {
-			if c != 0 {
-				floats.AddScaled(v, c, k.basis[r])
+			coef[k.rows[r]] = c
+		}
+		v := make([]float64, k.n)
+		x := blas64.Vector{N: k.n, Inc: 1, Data: v}
+		for ci := range k.chunks {
+			g := k.chunk(ci)
+			if g.Rows == 0 {
+				break
 			}
+			h := blas64.Vector{N: g.Rows, Inc: 1, Data: coef[ci*chunkVectors:]}
+			blas64.Gemv(blas.Trans, 1, g, h, 1, x)
 		}
 		floats.Scale(1/floats.Norm(v, 2), v)
 		vs[i] = v
@@ -576,7 +670,7 @@ func (k *krylov) partial(want int, which Which) Result {
 	if k.steps() == 0 {
 		return res
 	}
-	rz := k.ritz(0, want, which)
+	rz := k.ritzPairs(0, want, which)
 	res.Values = rz.theta
 	res.Vectors = k.vectors(rz)
 	res.Residuals = rz.bounds

@@ -391,3 +391,66 @@ func TestWhichString(t *testing.T) {
 		}
 	}
 }
+
+// heldVectors returns the orthonormal vectors kr holds, in slot order.
+func (k *krylov) heldVectors() [][]float64 {
+	var h [][]float64
+	for s := range k.held {
+		h = append(h, k.slot(s))
+	}
+	return h
+}
+
+// orthoLoss returns max |Q^T Q - I| over the vectors the Krylov basis
+// holds.
+func orthoLoss(kr *krylov) float64 {
+	qs := kr.heldVectors()
+	var worst float64
+	for i, p := range qs {
+		for j, q := range qs[:i+1] {
+			d := floats.Dot(p, q)
+			if i == j {
+				d--
+			}
+			worst = max(worst, math.Abs(d))
+		}
+	}
+	return worst
+}
+
+func TestLanczosOrthogonality(t *testing.T) {
+	// Orthogonality is lost fastest once Ritz values converge, so each
+	// case runs far past convergence; clustered or dominant values
+	// converge early and then leak into every later vector.
+	cases := []struct {
+		name, reason string
+		op           Operator
+		steps        int
+	}{
+		{"cluster", "three values within 1e-6, converged long before the end",
+			withSpectrum(append(linspace(-1, 1, 297), 3, 3+1e-6, 3-1e-6), 9), 200},
+		{"outliers", "values 1e6 and 1e3 above a unit bulk: beta tiny against ||A||",
+			withSpectrum(append(linspace(0, 1, 298), 1e3, 1e6), 14), 250},
+		{"diagonal", "equispaced 1..2000, slow convergence at both ends", &diagOp{d: linspace(1, 2000, 2000)}, 300},
+	}
+	// With full reorthogonalization each new vector is orthogonal to the
+	// basis to a few units of rounding relative to its norm; 100 eps
+	// leaves room for the growth over a few hundred vectors.
+	const orthoTol = 100 * 0x1p-52
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(6, 6))
+			kr := newKrylov(c.op, gaussian(rng, c.op.Dim()))
+			for kr.steps() < c.steps {
+				if kr.extend() {
+					break
+				}
+			}
+			loss := orthoLoss(kr)
+			if loss > orthoTol {
+				t.Errorf("%s: max |Q^T Q - I| = %.3g after %d steps", c.reason, loss, kr.steps())
+			}
+			t.Logf("max |Q^T Q - I| = %.3g (%.1f eps) after %d steps", loss, loss/0x1p-52, kr.steps())
+		})
+	}
+}
