@@ -13,7 +13,8 @@
 //	basin run scripts/eos.go [-out DIR]
 //
 // DIR (default ./eos-out) receives trajectory.csv, sharpness.png and
-// loss.png. A table of every 50th step goes to stdout.
+// loss.png. A table of every 50th step and the one after it goes to
+// stdout.
 package main
 
 import (
@@ -77,10 +78,13 @@ func run(out string) error {
 		return err
 	}
 	recs := tr.Records()
-	fmt.Printf("%6s  %12s  %10s\n", "step", "loss", "sharpness")
-	for _, r := range recs {
-		if r.Step%printing == 0 {
-			fmt.Printf("%6d  %12.4e  %10.4f\n", r.Step, r.Loss, r.Sharpness)
+	// Once the orbit has period two, one step alone shows only one of
+	// its points: print each printed step with the next and their mean.
+	fmt.Printf("%6s  %12s  %10s  %10s  %10s\n", "step", "loss", "sharpness", "next step", "mean")
+	for i, r := range recs {
+		if r.Step%printing == 0 && i+1 < len(recs) {
+			nx := recs[i+1].Sharpness
+			fmt.Printf("%6d  %12.4e  %10.4f  %10.4f  %10.4f\n", r.Step, r.Loss, r.Sharpness, nx, (r.Sharpness+nx)/2)
 		}
 	}
 
