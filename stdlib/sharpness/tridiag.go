@@ -1,8 +1,9 @@
 package sharpness
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"gonum.org/v1/gonum/lapack/gonum"
 )
@@ -31,8 +32,9 @@ const (
 // matrix T without its eigenvector matrix, and holds the scratch space
 // that one check leaves to the next.
 type tridiagWork struct {
-	d, e []float64   // one block, overwritten by Dsterf
-	vals []ritzValue // the values of every block
+	d, e  []float64   // one block, overwritten by Dsterf
+	vals  []ritzValue // the values of every block
+	theta []float64   // the values alone, ascending
 
 	// LU factors of a shifted block: diagonal, two superdiagonals,
 	// multipliers and row interchanges.
@@ -84,9 +86,13 @@ func (tw *tridiagWork) ritz(alpha, beta []float64, closed []bool, want int, whic
 		}
 		lo = hi
 	}
-	sort.SliceStable(tw.vals, func(p, q int) bool { return tw.vals[p].theta < tw.vals[q].theta })
+	if len(tw.vals) > 0 && tw.vals[0].hi < m {
+		// Several blocks, each sorted by Dsterf.
+		slices.SortStableFunc(tw.vals, func(p, q ritzValue) int { return cmp.Compare(p.theta, q.theta) })
+	}
 
-	theta := make([]float64, m)
+	tw.theta = grow(tw.theta, m)
+	theta := tw.theta
 	var rz ritzSet
 	for i, v := range tw.vals {
 		theta[i] = v.theta
