@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,37 +121,43 @@ func escapeBench(o options, tmp string, stderr io.Writer) (escapeRow, error) {
 	torchOut := filepath.Join(tmp, "escape-torch")
 	env := append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(o.threads))
 
-	fmt.Fprintln(stderr, "peerbench: escape experiment, compiled")
-	var compiledOut, so string
+	// The sides take turns, one run each per round after a warm-up
+	// round, so that load from other work on the machine falls on all
+	// of them alike; each keeps its best.
+	fmt.Fprintln(stderr, "peerbench: escape experiment, compiled, basin run and PyTorch in turn")
+	never := time.Duration(math.MaxInt64)
+	r.compiled, r.interpreted, r.basinRuns = never, never, never
+	r.torch, r.torchImport, r.torchWall, r.torchRuns = never, never, never, never
+	for i := 0; i <= o.runs; i++ {
+		t0 := time.Now()
+		compiledOut, so, err := timedRun(env, bin, "-out", goOut)
+		compiled := time.Since(t0)
+		if err != nil {
+			return r, err
+		}
+		runs, err := stderrDuration(so, `escape: \d+ runs in (\S+)`)
+		if err != nil {
+			return r, err
+		}
+		t0 = time.Now()
+		interpOut, _, err := timedRun(env, basin, "run", o.escapeScript, "-out", intOut)
+		interpreted := time.Since(t0)
+		if err != nil {
+			return r, err
+		}
+		r.same = strings.ReplaceAll(compiledOut, goOut, "DIR") == strings.ReplaceAll(interpOut, intOut, "DIR")
+		if err := escapeSetup(goOut); err != nil {
+			return r, err
+		}
+		if err := torchEscape(o, goOut, torchOut, &r, i > 0); err != nil {
+			return r, err
+		}
+		if i > 0 {
+			r.compiled, r.interpreted = min(r.compiled, compiled), min(r.interpreted, interpreted)
+			r.basinRuns = min(r.basinRuns, runs)
+		}
+	}
 	var err error
-	if r.compiled, err = bestOf(o.runs, func() error {
-		var e error
-		compiledOut, so, e = timedRun(env, bin, "-out", goOut)
-		return e
-	}); err != nil {
-		return r, err
-	}
-	if r.basinRuns, err = stderrDuration(so, `escape: \d+ runs in (\S+)`); err != nil {
-		return r, err
-	}
-	fmt.Fprintln(stderr, "peerbench: escape experiment, basin run")
-	var interpOut string
-	if r.interpreted, err = bestOf(o.runs, func() error {
-		var e error
-		interpOut, _, e = timedRun(env, basin, "run", o.escapeScript, "-out", intOut)
-		return e
-	}); err != nil {
-		return r, err
-	}
-	r.same = strings.ReplaceAll(compiledOut, goOut, "DIR") == strings.ReplaceAll(interpOut, intOut, "DIR")
-
-	if err := escapeSetup(goOut); err != nil {
-		return r, err
-	}
-	fmt.Fprintln(stderr, "peerbench: escape experiment, PyTorch")
-	if err := torchEscape(o, goOut, torchOut, &r); err != nil {
-		return r, err
-	}
 	if r.basin, err = readEscape(goOut); err != nil {
 		return r, err
 	}
@@ -174,34 +181,30 @@ func timedRun(env []string, name string, args ...string) (string, string, error)
 
 var peerTiming = regexp.MustCompile(`escape_torch: import (\S+) s, work (\S+) s`)
 
-// torchEscape runs the peer after one warm-up o.runs times and keeps the
-// best of each of its times.
-func torchEscape(o options, start, out string, r *escapeRow) error {
-	r.torch, r.torchImport, r.torchWall = time.Duration(1<<62), time.Duration(1<<62), time.Duration(1<<62)
-	r.torchRuns = time.Duration(1 << 62)
-	for i := 0; i <= o.runs; i++ {
-		t0 := time.Now()
-		_, se, err := timedRun(os.Environ(), o.python, o.escapePeer, start, "--out", out, "--threads", strconv.Itoa(o.threads))
-		wall := time.Since(t0)
-		if err != nil {
-			return err
-		}
-		m := peerTiming.FindStringSubmatch(se)
-		if m == nil {
-			return fmt.Errorf("%s: no timing line on stderr: %s", o.escapePeer, strings.TrimSpace(se))
-		}
-		imp, _ := strconv.ParseFloat(m[1], 64)
-		work, _ := strconv.ParseFloat(m[2], 64)
-		runs, err := stderrDuration(se, `escape_torch: \d+ runs in (\S+ s)`)
-		if err != nil {
-			return err
-		}
-		if i == 0 {
-			continue
-		}
-		r.torch, r.torchImport = min(r.torch, seconds(work)), min(r.torchImport, seconds(imp))
-		r.torchWall, r.torchRuns = min(r.torchWall, wall), min(r.torchRuns, runs)
+// torchEscape runs the peer once and, when keep is set, lowers r's
+// torch times to its own where they are shorter.
+func torchEscape(o options, start, out string, r *escapeRow, keep bool) error {
+	t0 := time.Now()
+	_, se, err := timedRun(os.Environ(), o.python, o.escapePeer, start, "--out", out, "--threads", strconv.Itoa(o.threads))
+	wall := time.Since(t0)
+	if err != nil {
+		return err
 	}
+	m := peerTiming.FindStringSubmatch(se)
+	if m == nil {
+		return fmt.Errorf("%s: no timing line on stderr: %s", o.escapePeer, strings.TrimSpace(se))
+	}
+	imp, _ := strconv.ParseFloat(m[1], 64)
+	work, _ := strconv.ParseFloat(m[2], 64)
+	runs, err := stderrDuration(se, `escape_torch: \d+ runs in (\S+ s)`)
+	if err != nil {
+		return err
+	}
+	if !keep {
+		return nil
+	}
+	r.torch, r.torchImport = min(r.torch, seconds(work)), min(r.torchImport, seconds(imp))
+	r.torchWall, r.torchRuns = min(r.torchWall, wall), min(r.torchRuns, runs)
 	return nil
 }
 
