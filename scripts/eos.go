@@ -72,8 +72,7 @@ func run(out string) error {
 	fmt.Printf("flattest minimizer sharpness %.4f; eta = %.4f, 2/eta = %.4f\n\n", flat, eta, gd.Threshold())
 
 	tr := record.NewTracker(n, gd, &record.Options{NoExact: true})
-	hook := func(step int, loss float64, g []float64) error { return tr.Hook(step, loss, g) }
-	res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: steps, Every: every, Hook: hook})
+	res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: steps, Every: every, Hook: tr.AsHook()})
 	if err != nil {
 		return err
 	}

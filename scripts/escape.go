@@ -129,16 +129,12 @@ func run(out string) error {
 		if last {
 			tracker = record.NewTracker(n, gd, nil)
 		}
-		// Closures rather than method values: the interpreter does not
-		// convert a method value of a library type to optim.Hook.
-		hook := func(step int, loss float64, g []float64) error {
-			if err := watch.Hook(step, loss, g); err != nil {
-				return err
-			}
-			if last {
-				return tracker.Hook(step, loss, g)
-			}
-			return nil
+		// AsHook rather than method values, which the interpreter does
+		// not convert to optim.Hook, or closures, which it would
+		// interpret at every step.
+		hook := watch.AsHook()
+		if last {
+			hook = optim.Chain(watch.AsHook(), tracker.AsHook())
 		}
 		res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: maxSteps, LossTol: lossTol, Hook: hook})
 		if err != nil {
@@ -179,12 +175,7 @@ func run(out string) error {
 	cw := record.NewEscapeWatch(cn, start.Params(), delta, false)
 	ctr := record.NewTracker(cn, &optim.GD{Eta: ceta}, &record.Options{NoBalance: true})
 	cres, err := optim.Run(ctx, cn, &optim.GD{Eta: ceta}, &optim.Settings{Steps: 2000, Every: 10,
-		Hook: func(step int, loss float64, g []float64) error {
-			if err := cw.Hook(step, loss, g); err != nil {
-				return err
-			}
-			return ctr.Hook(step, loss, g)
-		}})
+		Hook: optim.Chain(cw.AsHook(), ctr.AsHook())})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/basinlab/basin/stdlib/optim"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -62,3 +63,7 @@ func (p *Progress) Finish() {
 		p.bar.Finish()
 	}
 }
+
+// AsHook returns p.Hook as an optim.Hook, for the reason given at
+// EscapeWatch.AsHook.
+func (p *Progress) AsHook() optim.Hook { return p.Hook }

@@ -279,3 +279,7 @@ func (p *precond) MulVec(dst, x []float64) {
 		dst[k] *= p.sq[k]
 	}
 }
+
+// AsHook returns t.Hook as an optim.Hook, for the reason given at
+// EscapeWatch.AsHook.
+func (t *Tracker) AsHook() optim.Hook { return t.Hook }

@@ -52,3 +52,9 @@ func (w *EscapeWatch) Step() int { return w.step }
 
 // Escaped reports whether the escape happened.
 func (w *EscapeWatch) Escaped() bool { return w.step >= 0 }
+
+// AsHook returns w.Hook as an optim.Hook. Scripts under the interpreter
+// pass it to optim.Run or optim.Chain: the interpreter cannot convert a
+// method value of a library type to a function type, and a hook written
+// in the script would be interpreted at every step.
+func (w *EscapeWatch) AsHook() optim.Hook { return w.Hook }
