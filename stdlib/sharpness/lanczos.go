@@ -71,11 +71,14 @@ const (
 	// spacing wastes at most about 1/checkFraction of the matvecs.
 	checkFraction = 20
 
-	// chunkVectors is the number of basis vectors stored together as
-	// one row-major matrix, so that Gram-Schmidt runs as matrix-vector
-	// products. The basis grows by one chunk at a time, at most
-	// chunkVectors-1 vectors beyond those in use.
+	// chunkVectors is the largest number of basis vectors stored
+	// together as one row-major matrix, so that Gram-Schmidt runs as
+	// matrix-vector products. The basis grows by one chunk at a time;
+	// chunkBytes caps a chunk's size, so that at most chunkBytes of
+	// storage is held beyond the vectors in use (one vector per chunk
+	// when a vector alone is larger).
 	chunkVectors = 32
+	chunkBytes   = 16 << 20
 
 	// reorthDrop is the factor 1/sqrt(2) of the criterion of Daniel,
 	// Gragg, Kaufman and Stewart: a Gram-Schmidt pass that leaves more
@@ -206,7 +209,8 @@ func (e *NotConvergedError) Error() string {
 //
 // Memory: the basis holds one vector of length n per iteration, to at
 // most MaxIter plus one vector per block, allocated as the iteration
-// proceeds in chunks of 32 vectors (fewer when n is smaller).
+// proceeds in chunks of up to 32 vectors and 16 MiB (fewer when n is
+// smaller).
 //
 // When the cap is reached first, Lanczos returns the Ritz pairs found,
 // with Converged false and a *NotConvergedError. When ctx is done it
@@ -374,7 +378,8 @@ type krylov struct {
 	a Operator
 	n int
 
-	chunks  [][]float64 // slot s is row s%chunkVectors of chunks[s/chunkVectors]
+	cv      int         // vectors per chunk
+	chunks  [][]float64 // slot s is row s%cv of chunks[s/cv]
 	held    int         // slots in use
 	rows    []int       // rows[i]: slot of q_i
 	pending bool        // slot held-1 is the open block's next vector
@@ -394,7 +399,11 @@ type krylov struct {
 // newKrylov returns a basis whose pending vector is start normalized.
 // start is not modified.
 func newKrylov(a Operator, start []float64) *krylov {
-	k := &krylov{a: a, n: a.Dim(), h: make([]float64, chunkVectors)}
+	n := a.Dim()
+	// Long vectors get smaller chunks, so that the storage held beyond
+	// the basis in use stays below chunkBytes.
+	cv := max(1, min(chunkVectors, chunkBytes/(8*n)))
+	k := &krylov{a: a, n: n, cv: cv, h: make([]float64, cv)}
 	q := k.slot(0)
 	floats.ScaleTo(q, 1/floats.Norm(start, 2), start)
 	k.held = 1
@@ -406,9 +415,9 @@ func newKrylov(a Operator, start []float64) *krylov {
 // At most n+1 slots are ever used: n orthonormal vectors and the product
 // that reveals them to span the space.
 func (k *krylov) slot(s int) []float64 {
-	c, r := s/chunkVectors, s%chunkVectors
+	c, r := s/k.cv, s%k.cv
 	for len(k.chunks) <= c {
-		m := min(chunkVectors, k.n+1-len(k.chunks)*chunkVectors)
+		m := min(k.cv, k.n+1-len(k.chunks)*k.cv)
 		k.chunks = append(k.chunks, make([]float64, m*k.n))
 	}
 	return k.chunks[c][r*k.n : (r+1)*k.n]
@@ -417,7 +426,7 @@ func (k *krylov) slot(s int) []float64 {
 // chunk returns the first m held slots of chunk c as a matrix, with
 // m = 0 past the last.
 func (k *krylov) chunk(c int) blas64.General {
-	m := max(0, min(chunkVectors, k.held-c*chunkVectors))
+	m := max(0, min(k.cv, k.held-c*k.cv))
 	return blas64.General{Rows: m, Cols: k.n, Stride: k.n, Data: k.chunks[c][:m*k.n]}
 }
 
@@ -454,8 +463,8 @@ func (k *krylov) orthogonalize(w []float64, diag int) (nrm, c float64) {
 			h := blas64.Vector{N: g.Rows, Inc: 1, Data: k.h[:g.Rows]}
 			blas64.Gemv(blas.NoTrans, 1, g, x, 0, h)
 			blas64.Gemv(blas.Trans, -1, g, h, 1, x)
-			if diag >= 0 && diag/chunkVectors == ci {
-				c += h.Data[diag%chunkVectors]
+			if diag >= 0 && diag/k.cv == ci {
+				c += h.Data[diag%k.cv]
 			}
 		}
 		nrm = floats.Norm(w, 2)
@@ -609,7 +618,7 @@ func (rz ritzSet) boundsMet(tol float64) bool {
 // matrix-vector product per chunk.
 func (k *krylov) vectors(rz ritzSet) [][]float64 {
 	vs := make([][]float64, len(rz.y))
-	coef := make([]float64, len(k.chunks)*chunkVectors)
+	coef := make([]float64, len(k.chunks)*k.cv)
 	for i, y := range rz.y {
 		clear(coef)
 		for r, c := range y {
@@ -622,7 +631,7 @@ func (k *krylov) vectors(rz ritzSet) [][]float64 {
 			if g.Rows == 0 {
 				break
 			}
-			h := blas64.Vector{N: g.Rows, Inc: 1, Data: coef[ci*chunkVectors:]}
+			h := blas64.Vector{N: g.Rows, Inc: 1, Data: coef[ci*k.cv:]}
 			blas64.Gemv(blas.Trans, 1, g, h, 1, x)
 		}
 		floats.Scale(1/floats.Norm(v, 2), v)
