@@ -167,7 +167,13 @@ func exit(code int) { panic(exitCode(code)) }
 func (h *Host) RunFile(ctx context.Context, path string) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("interp: %w", err)
+		// The *PathError names the operation and the path; the user
+		// wants the path and what is wrong with it.
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %w", path, pe.Err)
+		}
+		return err
 	}
 	return h.Run(ctx, path, src)
 }

@@ -73,7 +73,7 @@ func TestRun(t *testing.T) {
 		{"compile error", []string{"run", undef}, 1, "", "basin: " + undef + ":5:6: undefined: y\n"},
 		{"os.Exit code", []string{"run", exit}, 7, "", ""},
 		{"unsupported feature", []string{"run", rng}, 1, "", "basin: " + rng + ":4:12: range over an integer (Go 1.22) is not supported by the interpreter; write for i := 0; i < n; i++\n"},
-		{"missing file", []string{"run", "nosuch.go"}, 1, "", "basin: interp: open nosuch.go: no such file or directory\n"},
+		{"missing file", []string{"run", "nosuch.go"}, 1, "", "basin: nosuch.go: no such file or directory\n"},
 		{"no file is usage", []string{"run"}, 2, "", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", ""},
 		{"help", []string{"help"}, 0, usage, ""},
