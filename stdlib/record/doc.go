@@ -14,7 +14,7 @@
 // little between records: the first product already gives that vector's
 // Rayleigh quotient and residual, and most records end there. A run stops
 // when the Lanczos residual bound meets Options.Tol (DefaultTrackTol,
-// 1e-6 relative, by default) and restarts from its Ritz vector every
+// 1e-5 relative, by default) and restarts from its Ritz vector every
 // Options.Krylov steps; each record keeps its residual, so an estimate
 // cut short by the product cap says how far off it may be. A record
 // costs the refresh of the point's cached products plus one to a few

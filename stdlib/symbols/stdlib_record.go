@@ -14,7 +14,7 @@ func init() {
 		// function, constant and variable definitions
 		"DefaultTrackKrylov":  reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
 		"DefaultTrackMatVecs": reflect.ValueOf(constant.MakeFromLiteral("300", token.INT, 0)),
-		"DefaultTrackTol":     reflect.ValueOf(constant.MakeFromLiteral("1.00000000000000000003625036316452388482356461452127405209466815e-06", token.FLOAT, 0)),
+		"DefaultTrackTol":     reflect.ValueOf(constant.MakeFromLiteral("9.999999999999999999948913325368725010799941799177759094163775444e-06", token.FLOAT, 0)),
 		"EncodeCSV":           reflect.ValueOf(record.EncodeCSV),
 		"EncodeJSONL":         reflect.ValueOf(record.EncodeJSONL),
 		"EscapeSlope":         reflect.ValueOf(record.EscapeSlope),
