@@ -1,6 +1,7 @@
 package dmf
 
 import (
+	"github.com/basinlab/basin/stdlib/internal/kernel"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -65,7 +66,7 @@ func (n *Net) Grad(dst []float64) ([]float64, float64) {
 	// Forward: pre[k] = W_k pre[k-1], pre[1] = W_1.
 	prev := layer(p, 1)
 	for k := 2; k <= L; k++ {
-		mul(blas.NoTrans, blas.NoTrans, layer(p, k), prev, bp.pre[k])
+		kernel.Mul(blas.NoTrans, blas.NoTrans, layer(p, k), prev, bp.pre[k])
 		prev = bp.pre[k]
 	}
 
@@ -91,8 +92,8 @@ func (n *Net) Grad(dst []float64) ([]float64, float64) {
 		if i > 2 {
 			b = bp.pre[i-1]
 		}
-		mul(blas.NoTrans, blas.Trans, bp.g[i], b, layer(dst, i))
-		mul(blas.Trans, blas.NoTrans, layer(p, i), bp.g[i], bp.g[i-1])
+		kernel.Mul(blas.NoTrans, blas.Trans, bp.g[i], b, layer(dst, i))
+		kernel.Mul(blas.Trans, blas.NoTrans, layer(p, i), bp.g[i], bp.g[i-1])
 	}
 	copy(layer(dst, 1).Data, bp.g[1].Data)
 	return dst, n.scale * sum

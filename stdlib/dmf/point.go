@@ -3,6 +3,7 @@ package dmf
 import (
 	"fmt"
 
+	"github.com/basinlab/basin/stdlib/internal/kernel"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
@@ -67,11 +68,11 @@ func (p *Point) Update() {
 	L := n.Depth()
 	p.pre[1].Copy(n.layers[0])
 	for k := 2; k <= L; k++ {
-		mul(blas.NoTrans, blas.NoTrans, n.layers[k-1].RawMatrix(), p.pre[k-1].RawMatrix(), p.pre[k].RawMatrix())
+		kernel.Mul(blas.NoTrans, blas.NoTrans, n.layers[k-1].RawMatrix(), p.pre[k-1].RawMatrix(), p.pre[k].RawMatrix())
 	}
 	p.suf[L].Copy(n.layers[L-1])
 	for k := L - 1; k >= 1; k-- {
-		mul(blas.NoTrans, blas.NoTrans, p.suf[k+1].RawMatrix(), n.layers[k-1].RawMatrix(), p.suf[k].RawMatrix())
+		kernel.Mul(blas.NoTrans, blas.NoTrans, p.suf[k+1].RawMatrix(), n.layers[k-1].RawMatrix(), p.suf[k].RawMatrix())
 	}
 	p.res.Sub(p.pre[L], n.target)
 	p.rbOK = false
@@ -185,7 +186,7 @@ func (p *Point) backProducts() {
 		top.Data[k] = f * r.Data[k]
 	}
 	for i := L; i >= 2; i-- {
-		mul(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.g[i], p.g[i-1])
+		kernel.Mul(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.g[i], p.g[i-1])
 	}
 	p.gOK = true
 }
@@ -219,8 +220,8 @@ func (p *Point) MulVec(dst, v []float64) {
 	// Forward sweep for dB and J(v).
 	copy(p.db[2].Data, view(v, 1).Data)
 	for i := 2; i <= L; i++ {
-		mul(blas.NoTrans, blas.NoTrans, view(v, i), right(i), p.db[i+1])
-		gemm(blas.NoTrans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.db[i], true, p.db[i+1])
+		kernel.Mul(blas.NoTrans, blas.NoTrans, view(v, i), right(i), p.db[i+1])
+		kernel.Gemm(blas.NoTrans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.db[i], true, p.db[i+1])
 	}
 
 	// Backward sweep for dg.
@@ -230,14 +231,14 @@ func (p *Point) MulVec(dst, v []float64) {
 		top.Data[k] = f * x
 	}
 	for i := L; i >= 2; i-- {
-		mul(blas.Trans, blas.NoTrans, view(v, i), p.g[i], p.dg[i-1])
-		gemm(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.dg[i], true, p.dg[i-1])
+		kernel.Mul(blas.Trans, blas.NoTrans, view(v, i), p.g[i], p.dg[i-1])
+		kernel.Gemm(blas.Trans, blas.NoTrans, n.layers[i-1].RawMatrix(), p.dg[i], true, p.dg[i-1])
 	}
 
 	copy(view(dst, 1).Data, p.dg[1].Data)
 	for i := 2; i <= L; i++ {
 		h := view(dst, i)
-		mul(blas.NoTrans, blas.Trans, p.dg[i], right(i), h)
-		gemm(blas.NoTrans, blas.Trans, p.g[i], p.db[i], true, h)
+		kernel.Mul(blas.NoTrans, blas.Trans, p.dg[i], right(i), h)
+		kernel.Gemm(blas.NoTrans, blas.Trans, p.g[i], p.db[i], true, h)
 	}
 }

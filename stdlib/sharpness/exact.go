@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"github.com/basinlab/basin/stdlib/dmf"
+	"github.com/basinlab/basin/stdlib/internal/kernel"
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -135,7 +137,7 @@ func (k *KOperator) MulVec(dst, x []float64) {
 	z := mat.NewDense(k.rows, k.cols, x)
 	out := mat.NewDense(k.rows, k.cols, dst)
 	if k.left != nil {
-		k.lz.Mul(k.left, z)
+		kernel.Mul(blas.NoTrans, blas.NoTrans, k.left.RawMatrix(), z.RawMatrix(), k.lz.RawMatrix())
 	}
 	for i := range k.p {
 		if k.wideBlock[i] == nil {
@@ -148,7 +150,7 @@ func (k *KOperator) MulVec(dst, x []float64) {
 		}
 	}
 	if k.right != nil {
-		out.Mul(k.wide, k.right)
+		kernel.Mul(blas.NoTrans, blas.NoTrans, k.wide.RawMatrix(), k.right.RawMatrix(), out.RawMatrix())
 	} else {
 		out.Zero()
 	}

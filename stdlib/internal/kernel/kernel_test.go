@@ -1,7 +1,8 @@
-package dmf
+package kernel
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -9,13 +10,22 @@ import (
 )
 
 func randGeneral(r, c int, seed uint64) blas64.General {
-	return blas64.General(gaussian(r, c, 1, newRand(seed)).RawMatrix())
+	rnd := rand.New(rand.NewPCG(seed, 1))
+	g := general(r, c)
+	for k := range g.Data {
+		g.Data[k] = rnd.NormFloat64()
+	}
+	return g
+}
+
+func general(r, c int) blas64.General {
+	return blas64.General{Rows: r, Cols: c, Stride: c, Data: make([]float64, r*c)}
 }
 
 // TestSmallKernels compares the small-matrix kernels with blas64.Gemm on
 // shapes with remainders in every blocked dimension.
 func TestSmallKernels(t *testing.T) {
-	for _, sh := range [][3]int{{1, 1, 1}, {2, 4, 3}, {5, 7, 3}, {8, 8, 8}, {9, 6, 11}, {16, 13, 15}} {
+	for _, sh := range [][3]int{{1, 1, 1}, {2, 4, 3}, {5, 7, 3}, {8, 8, 8}, {9, 6, 11}, {16, 13, 15}, {48, 16, 16}, {16, 48, 16}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.NoTrans}} {
 			t.Run(fmt.Sprintf("%dx%dx%d/%c%c", m, n, k, tr[0], tr[1]), func(t *testing.T) {
@@ -27,8 +37,8 @@ func TestSmallKernels(t *testing.T) {
 				if tr[1] == blas.Trans {
 					b = randGeneral(n, k, 2)
 				}
-				got, want := general(m, n, nil), general(m, n, nil)
-				mul(tr[0], tr[1], a, b, got)
+				got, want := general(m, n), general(m, n)
+				Mul(tr[0], tr[1], a, b, got)
 				blas64.Gemm(tr[0], tr[1], 1, a, b, 0, want)
 				for x := range got.Data {
 					// Sums of k products in another order: 1e-13
@@ -43,14 +53,16 @@ func TestSmallKernels(t *testing.T) {
 }
 
 // TestGemmAdd checks the accumulating form of the kernels and of the
-// Gemm fallback: c + a b computed in one call against two calls.
+// Gemm fallback (30^3 is above smallWork): c + a b in one call against
+// Gemm with beta 1.
 func TestGemmAdd(t *testing.T) {
-	for _, d := range []int{5, smallDim + 3} {
+	for _, d := range []int{5, 30} {
 		a, b := randGeneral(d, d, 1), randGeneral(d, d, 2)
 		for _, tr := range [][2]blas.Transpose{{blas.NoTrans, blas.NoTrans}, {blas.NoTrans, blas.Trans}, {blas.Trans, blas.NoTrans}} {
 			got := randGeneral(d, d, 3)
-			want := general(d, d, append([]float64(nil), got.Data...))
-			gemm(tr[0], tr[1], a, b, true, got)
+			want := general(d, d)
+			copy(want.Data, got.Data)
+			Gemm(tr[0], tr[1], a, b, true, got)
 			blas64.Gemm(tr[0], tr[1], 1, a, b, 1, want)
 			for x := range got.Data {
 				if e := got.Data[x] - want.Data[x]; e > 1e-13 || e < -1e-13 {
