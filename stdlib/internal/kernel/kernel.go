@@ -5,6 +5,7 @@ package kernel
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // smallWork bounds the products done with the loops below instead of
@@ -14,14 +15,23 @@ import (
 // Gemm's blocking wins, and an optimized BLAS, when installed, is used.
 const smallWork = 4 * 16 * 16 * 16
 
-// small reports whether op(a) op(b) takes at most smallWork
-// multiply-adds: the size of a times the columns of op(b).
+// nativeWork bounds the loops instead when blas64 runs on an optimized
+// BLAS (the openblas build): its vector kernels beat scalar loops from
+// about 8^3 on, call overhead included.
+const nativeWork = 2 * 8 * 8 * 8
+
+// small reports whether op(a) op(b), which takes the size of a times the
+// columns of op(b) multiply-adds, is done by the loops below.
 func small(tb blas.Transpose, a, b blas64.General) bool {
 	n := b.Cols
 	if tb == blas.Trans {
 		n = b.Rows
 	}
-	return a.Rows*a.Cols*n <= smallWork
+	limit := smallWork
+	if _, pureGo := blas64.Implementation().(gonum.Implementation); !pureGo {
+		limit = nativeWork
+	}
+	return a.Rows*a.Cols*n <= limit
 }
 
 // Mul sets c = op(a) op(b) for row-major matrices, with the loops below
