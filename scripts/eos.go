@@ -72,7 +72,10 @@ func run(out string) error {
 	fmt.Printf("flattest minimizer sharpness %.4f; eta = %.4f, 2/eta = %.4f\n\n", flat, eta, gd.Threshold())
 
 	tr := record.NewTracker(n, gd, &record.Options{NoExact: true})
-	res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: steps, Every: every, Hook: tr.AsHook()})
+	// The bar draws only when stderr is a terminal.
+	bar := record.NewProgress(os.Stderr, steps, "eos")
+	res, err := optim.Run(ctx, n, gd, &optim.Settings{Steps: steps, Every: every, Hook: optim.Chain(tr.AsHook(), bar.AsHook())})
+	bar.Finish()
 	if err != nil {
 		return err
 	}

@@ -121,6 +121,8 @@ func run(out string) error {
 	var projected []float64
 	rows := [][]string{{"eps", "escape_step", "predicted_step", "predicted_step_projected", "status", "steps", "final_loss", "sharpness_after"}}
 	tRuns := time.Now()
+	// The bar draws only when stderr is a terminal.
+	bar := record.NewProgress(os.Stderr, epsFirst-epsLast+1, "escape")
 	for e := epsFirst; e >= epsLast; e-- {
 		eps := math.Pow(10, float64(e))
 		n := start.Perturb(eps, dir)
@@ -158,7 +160,9 @@ func run(out string) error {
 		if last {
 			final, finalLoss, after = n, res.Loss, s
 		}
+		bar.Hook(epsFirst-e+1, res.Loss, nil)
 	}
+	bar.Finish()
 	fmt.Fprintf(os.Stderr, "escape: %d runs in %v\n", len(runs), time.Since(tRuns).Round(time.Microsecond))
 
 	slope, _, err := record.EscapeSlope(runs)
