@@ -14,7 +14,11 @@ type edit struct {
 }
 
 // guardGoStmts rewrites the go statements of f, parsed from src, so that a
-// panic in the goroutine is recovered and reported to the host. A function
+// panic in the goroutine is recovered and reported to the host, and makes
+// each function that calls itself count its depth with the host, which
+// stops a runaway recursion with a panic before the Go runtime kills the
+// process for a stack overflow (mutual recursion and recursive function
+// literals are not seen). A function
 // literal gets, as its first statements, a call telling the host it runs
 // and a deferred recover; a call without
 // arguments is wrapped in a function literal that has one. Other go
@@ -26,6 +30,11 @@ func guardGoStmts(fset *token.FileSet, f *ast.File, src []byte, prefix int, name
 	var edits []edit
 	off := func(p token.Pos) int { return fset.Position(p).Offset }
 	ast.Inspect(f, func(n ast.Node) bool {
+		if fd, ok := n.(*ast.FuncDecl); ok && fd.Body != nil && callsItself(fd) {
+			at := off(fd.Body.Lbrace) + 1
+			edits = append(edits, edit{at, at, fmt.Sprintf("%[1]s.Descend(); defer %[1]s.Ascend(); ", guardName)})
+			return true
+		}
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
@@ -58,4 +67,27 @@ func guardGoStmts(fset *token.FileSet, f *ast.File, src []byte, prefix int, name
 		out = append(out[:e.from], append([]byte(e.text), out[e.to:]...)...)
 	}
 	return out, true
+}
+
+// callsItself reports whether the body of fd calls a function or method
+// of fd's name: a direct recursion, or for a method possibly a call of
+// the same-named method of another value, which only costs a needless
+// depth count.
+func callsItself(fd *ast.FuncDecl) bool {
+	name := fd.Name.Name
+	found := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		switch fn := c.Fun.(type) {
+		case *ast.Ident:
+			found = fd.Recv == nil && fn.Name == name
+		case *ast.SelectorExpr:
+			found = fd.Recv != nil && fn.Sel.Name == name
+		}
+		return !found
+	})
+	return found
 }
