@@ -77,7 +77,7 @@ func peerMain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("peerbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	fs.StringVar(&o.python, "python", "python3", "Python interpreter with torch, numpy and scipy")
+	fs.StringVar(&o.python, "python", "", "Python interpreter with torch, numpy and scipy (default: the first of python3 and /usr/bin/python3 that imports them)")
 	fs.StringVar(&o.peer, "peer", filepath.Join("cmd", "peerbench", "peer_torch.py"), "path of the PyTorch peer script")
 	fs.IntVar(&o.runs, "runs", 5, "timed runs per side after one warm-up; the best is reported")
 	fs.IntVar(&o.threads, "threads", runtime.NumCPU(), "threads for both sides: GOMAXPROCS here, torch and BLAS pools in the peer")
@@ -102,6 +102,12 @@ func peerMain(args []string, stdout, stderr io.Writer) int {
 	}
 	runtime.GOMAXPROCS(o.threads)
 	setBLASThreads(o.threads)
+	if o.python == "" && o.rss == "" && o.escapeSetup == "" {
+		if o.python = findPython(); o.python == "" {
+			fmt.Fprintln(stderr, "peerbench: no python3 imports torch, numpy and scipy; install python3-torch python3-scipy or pass -python")
+			return 1
+		}
+	}
 
 	if o.rss != "" {
 		d, err := strconv.Atoi(o.rss)
@@ -440,4 +446,17 @@ func writeLarge(w io.Writer, o options) error {
 	}
 	fmt.Fprintln(w)
 	return nil
+}
+
+// findPython returns the first of the usual interpreters that imports the
+// peer's packages, or "". Debian's comes second: a python3 earlier on PATH
+// (a virtual environment, pyenv) is what the user chose, when it has them.
+func findPython() string {
+	for _, c := range []string{"python3", "/usr/bin/python3"} {
+		p, err := exec.LookPath(c)
+		if err == nil && exec.Command(p, "-c", "import torch, numpy, scipy").Run() == nil {
+			return p
+		}
+	}
+	return ""
 }
