@@ -34,12 +34,30 @@ type Balance struct {
 	Sigma1, Flat float64
 }
 
+// Products returns c_i = ||A_i||_2 ||B_i||_2 for i = 1..L, C[i-1] for
+// layer i, the products that Balance reports without the rest of its
+// measures.
+func (n *Net) Products() []float64 {
+	p := n.At()
+	c := make([]float64, n.Depth())
+	for i := range c {
+		ci := 1.0
+		if a := p.Left(i + 1); a != nil {
+			ci *= SpectralNorm(a)
+		}
+		if r := p.Right(i + 1); r != nil {
+			ci *= SpectralNorm(r)
+		}
+		c[i] = ci
+	}
+	return c
+}
+
 // Balance returns the balance measures of n.
 func (n *Net) Balance() Balance {
 	L := n.Depth()
-	p := n.At()
 	b := Balance{
-		C:         make([]float64, L),
+		C:         n.Products(),
 		Spectral:  make([]float64, L),
 		Frobenius: make([]float64, L),
 		Gaps:      make([]float64, L-1),
@@ -47,14 +65,6 @@ func (n *Net) Balance() Balance {
 	}
 	b.Flat = math.Pow(b.Sigma1, float64(L-1)/float64(L))
 	for i := 1; i <= L; i++ {
-		c := 1.0
-		if a := p.Left(i); a != nil {
-			c *= SpectralNorm(a)
-		}
-		if r := p.Right(i); r != nil {
-			c *= SpectralNorm(r)
-		}
-		b.C[i-1] = c
 		w := n.layers[i-1]
 		b.Spectral[i-1] = SpectralNorm(w)
 		b.Frobenius[i-1] = mat.Norm(w, 2)

@@ -278,7 +278,7 @@ func Flattest(n *dmf.Net) float64 {
 // more it is in general strict.
 func UpperBound(n *dmf.Net) float64 {
 	sum := 0.0
-	for _, c := range n.Balance().C {
+	for _, c := range n.Products() {
 		sum += c * c
 	}
 	return 2 * n.Scale() * sum

@@ -131,7 +131,6 @@ func TestAwayFromMinimizerLanczosEqualsDense(t *testing.T) {
 }
 
 func TestClosedForms(t *testing.T) {
-	ctx := context.Background()
 	cases := []struct {
 		name   string
 		widths []int
@@ -153,7 +152,6 @@ func TestClosedForms(t *testing.T) {
 			})
 		}
 	}
-	_ = ctx
 }
 
 func TestOrbitChangesSharpnessAsFormulaSays(t *testing.T) {
